@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { CliError, parsePositiveInt } from '../io.js';
+import type { CommandContext, DatabaseOptions } from '../context.js';
+import { formatTable } from './policy.command.js';
+import { withDatabaseOptions } from './database-options.js';
+
+export function registerOrgCommands(program: Command, ctx: CommandContext) {
+  const org = program.command('org').description('organisations (team, enterprise, API)');
+  withDatabaseOptions(org
+    .command('create')
+    .description('create an organisation; prints its id and an invite token as JSON')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--kind <kind>', 'team | enterprise | api')
+    .option('--zero-data-retention', 'never persist conversation content')
+    .option('--retention-days <days>', "the organisation's own conversation window, within the policy's bounds")
+    .option('--training-consent', 'the organisation consents to model training on its data')
+    .option('--require-mfa', 'members must use multi-factor authentication'))
+    .action(async (o: DatabaseOptions & { name: string; kind: string; zeroDataRetention?: boolean; retentionDays?: string; trainingConsent?: boolean; requireMfa?: boolean }) => {
+      if (!['team', 'enterprise', 'api'].includes(o.kind)) throw new CliError(`--kind must be team, enterprise or api, got "${o.kind}"`);
+      if (o.name.trim().length === 0 || o.name.length > 200) throw new CliError('--name must be 1 to 200 characters');
+      const retentionDays = o.retentionDays === undefined ? null : parsePositiveInt(o.retentionDays, '--retention-days');
+      const created = await ctx.withContainer(o, (c) =>
+        c.organisations.create({
+          name: o.name.trim(),
+          kind: o.kind as 'team' | 'enterprise' | 'api',
+          zeroDataRetention: Boolean(o.zeroDataRetention),
+          retentionDays,
+          trainingConsent: Boolean(o.trainingConsent),
+          requireMfa: Boolean(o.requireMfa),
+        }),
+      );
+      ctx.io.out(JSON.stringify(created) + '\n');
+    });
+  withDatabaseOptions(org
+    .command('list')
+    .description('list organisations')
+    .option('--json', 'one JSON array'))
+    .action(async (o: DatabaseOptions & { json?: boolean }) => {
+      const orgs = await ctx.withContainer(o, (c) => c.organisations.list());
+      if (o.json) ctx.io.out(JSON.stringify(orgs) + '\n');
+      else ctx.io.out(formatTable(orgs.map((x) => ({ id: x.id, name: x.name, kind: x.kind, zdr: String(x.zeroDataRetention), retentionDays: String(x.retentionDays ?? 'default'), trainingConsent: String(x.trainingConsent) }))));
+    });
+}

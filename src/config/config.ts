@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+/**
+ * Everything the process is configured with, from flags and environment, validated once at the
+ * edge and frozen. Nothing below main.ts reads process.env.
+ */
+export const configSchema = z.object({
+  dataDir: z.string().min(1),
+  databaseUrl: z.string().url().nullable(),
+  keystoreUrl: z.string().url().nullable(),
+  policyPath: z.string().min(1),
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65_535),
+  sweeper: z.boolean(),
+  sweepIntervalMs: z.number().int().min(1_000),
+  maxContentBytes: z.number().int().min(1).max(10_000_000),
+  bodyLimitBytes: z.number().int().min(1_024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  tls: z.object({ certPath: z.string(), keyPath: z.string() }).nullable(),
+  adminSocket: z.boolean(),
+});
+
+export type AppConfig = Readonly<z.infer<typeof configSchema>>;
+
+export interface ConfigInput {
+  dataDir?: string;
+  policy?: string;
+  host?: string;
+  port?: number | string;
+  sweeper?: boolean;
+  sweepInterval?: string;
+  maxContentBytes?: number | string;
+  logLevel?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/** `15m`, `30s`, `2h` or plain milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text} (use e.g. 30s, 15m, 1h)`);
+  const n = Number(match[1]);
+  const unit = match[2] ?? 'ms';
+  return n * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit]!;
+}
+
+export const defaultPolicyFile = resolve(new URL('../../policy/default.yaml', import.meta.url).pathname);
+
+export function buildConfig(input: ConfigInput, env: NodeJS.ProcessEnv): AppConfig {
+  const maxContentBytes = Number(input.maxContentBytes ?? env.CUSTOS_MAX_CONTENT_BYTES ?? 64 * 1024);
+  const parsed = configSchema.safeParse({
+    dataDir: resolve(input.dataDir ?? env.CUSTOS_DATA_DIR ?? '.custos'),
+    databaseUrl: env.DATABASE_URL || null,
+    keystoreUrl: env.KEYSTORE_URL || null,
+    policyPath: resolve(input.policy ?? env.CUSTOS_POLICY ?? defaultPolicyFile),
+    host: input.host ?? env.HOST ?? '127.0.0.1',
+    port: Number(input.port ?? env.PORT ?? 8080),
+    sweeper: input.sweeper ?? true,
+    sweepIntervalMs: parseDuration(input.sweepInterval ?? env.CUSTOS_SWEEP_INTERVAL ?? '15m'),
+    maxContentBytes,
+    // The body may carry JSON escaping on top of the content: leave room so an oversized content
+    // is answered by the content check (413 with its code) rather than a parser cut-off.
+    bodyLimitBytes: Math.max(1_024 * 1_024, maxContentBytes * 8),
+    logLevel: input.logLevel ?? env.LOG_LEVEL ?? 'info',
+    tls: input.tlsCert && input.tlsKey ? { certPath: input.tlsCert, keyPath: input.tlsKey } : null,
+    adminSocket: true,
+  });
+  if (!parsed.success) {
+    throw new Error(
+      `invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return Object.freeze(parsed.data);
+}

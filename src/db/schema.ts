@@ -1,0 +1,107 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** Table types, written to match the migrations (which stay the source of truth). */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  kind: 'team' | 'enterprise' | 'api';
+  zero_data_retention: boolean;
+  retention_days: number | null;
+  training_consent: boolean;
+  require_mfa: boolean;
+  access_approval_required: boolean;
+  invite_token_hash: Buffer;
+  created_at: Timestamp;
+}
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  name: string;
+  password_hash: string;
+  kind: 'consumer' | 'team' | 'enterprise' | 'api';
+  org_id: string | null;
+  pseudonym: string;
+  training_opt_in: boolean;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  token_hash: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ConsentLedgerTable {
+  id: Generated<number>;
+  account_id: string;
+  training_opt_in: boolean;
+  policy_version: string;
+  changed_at: Timestamp;
+  source: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ConversationsTable {
+  account_id: string;
+  id: string;
+  incognito: boolean;
+  title: Buffer | null;
+  title_key_version: number | null;
+  content_persisted: boolean;
+  message_count: Generated<number>;
+  created_at: Timestamp;
+  last_activity_at: Timestamp;
+  deleted_at: Timestamp | null;
+  delete_after: Timestamp | null;
+  retention_rule: string;
+}
+
+export interface MessagesTable {
+  account_id: string;
+  conversation_id: string;
+  id: string;
+  seq: number;
+  role: 'user' | 'assistant';
+  content: Buffer | null;
+  content_key_version: number | null;
+  content_length: number;
+  created_at: Timestamp;
+}
+
+export interface LegalHoldsTable {
+  id: string;
+  account_id: string;
+  conversation_id: string | null;
+  basis: string;
+  until: Timestamp | null;
+  notify_subject: boolean;
+  created_at: Timestamp;
+  created_by: string;
+  released_at: Timestamp | null;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  consent_ledger: ConsentLedgerTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  legal_holds: LegalHoldsTable;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type OrganisationRow = Selectable<OrganisationsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;

@@ -1,0 +1,32 @@
+import type { Executor } from '../../db/executor.js';
+
+/**
+ * Where a piece of content lives. A cipher binds every ciphertext to this (as AEAD associated
+ * data), so a ciphertext copied into another row does not open.
+ */
+export interface ContentLocation {
+  accountId: string;
+  /**
+   * Whose data key seals it: the conversation for the product copy, or a copy of its own
+   * (feedback snapshot, training record, ...) so each copy's lifetime is independent.
+   */
+  keyScope: { kind: 'conversation' | 'copy'; id: string };
+  table: string;
+  rowId: string;
+  column: string;
+}
+
+export interface SealedField {
+  ciphertext: Buffer;
+  keyVersion: number;
+}
+
+/** The seam between storage and encryption at rest. Repositories never see keys. */
+export interface ContentCipher {
+  seal(exec: Executor, where: ContentLocation, plaintext: string): Promise<SealedField>;
+  open(exec: Executor, where: ContentLocation, sealed: SealedField): Promise<string>;
+  /** Crypto-shredding: after this, nothing sealed under the scope opens again. */
+  destroyScopeKey(exec: Executor, accountId: string, scope: ContentLocation['keyScope']): Promise<void>;
+  /** Crypto-shredding of a whole account: every scope of the account becomes unreadable at once. */
+  destroyAccountKey(exec: Executor, accountId: string): Promise<void>;
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { App } from '../../http/types.js';
+import { callerOf, type RouteGuard } from '../../http/auth.js';
+import { problemResponses, uuidParam } from '../../http/schemas.js';
+import type { ConversationsModule } from './conversations.service.js';
+import {
+  appendMessageBody,
+  conversationResponse,
+  createConversationBody,
+  createConversationResponse,
+  historyQuery,
+  historyResponse,
+} from './conversations.schemas.js';
+
+export function registerConversationRoutes(app: App, conversations: ConversationsModule, guard: RouteGuard) {
+
+  app.post(
+    '/v1/conversations',
+    { ...guard, schema: { tags: ['conversations'], body: createConversationBody.optional(), response: { 201: createConversationResponse, ...problemResponses } } },
+    async (request, reply) => {
+      const created = await conversations.create(callerOf(request).accountId, { incognito: request.body?.incognito ?? false });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/v1/conversations',
+    { ...guard, schema: { tags: ['conversations'], querystring: historyQuery, response: { 200: historyResponse, ...problemResponses } } },
+    async (request) => ({
+      conversations: await conversations.history(callerOf(request).accountId, {
+        limit: request.query.limit,
+        before: request.query.before ? new Date(request.query.before) : null,
+      }),
+    }),
+  );
+
+  app.get(
+    '/v1/conversations/:id',
+    { ...guard, schema: { tags: ['conversations'], params: uuidParam, response: { 200: conversationResponse, ...problemResponses } } },
+    async (request) => conversations.get(callerOf(request).accountId, request.params.id),
+  );
+
+  app.delete(
+    '/v1/conversations/:id',
+    { ...guard, schema: { tags: ['conversations'], params: uuidParam, response: { 204: z.null(), ...problemResponses } } },
+    async (request, reply) => {
+      await conversations.delete(callerOf(request).accountId, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/conversations/:id/messages',
+    { ...guard, schema: { tags: ['conversations'], params: uuidParam, body: appendMessageBody, response: { 201: z.object({ id: z.uuid() }), ...problemResponses } } },
+    async (request, reply) => {
+      const message = await conversations.appendMessage(callerOf(request).accountId, request.params.id, request.body);
+      return reply.status(201).send(message);
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { App } from '../../http/types.js';
+import { callerOf, originOf, type RouteGuard } from '../../http/auth.js';
+import { problemResponses } from '../../http/schemas.js';
+import type { PrivacyModule } from './privacy.service.js';
+
+const privacyResponse = z.object({
+  trainingOptIn: z.boolean(),
+  accountKind: z.enum(['consumer', 'team', 'enterprise', 'api']),
+  policyVersion: z.string(),
+  windows: z.object({
+    conversationDays: z.union([z.number(), z.object({ optedIn: z.number(), optedOut: z.number() })]),
+    incognitoDays: z.number(),
+    deletedConversationMaxDays: z.number(),
+    feedbackDays: z.number(),
+    safetyFlaggedDays: z.number(),
+    classifierScoresDays: z.number(),
+    technicalDays: z.number(),
+    zeroDataRetention: z.boolean(),
+  }),
+});
+
+export function registerPrivacyRoutes(app: App, privacy: PrivacyModule, guard: RouteGuard) {
+
+  app.get(
+    '/v1/me/privacy',
+    { ...guard, schema: { tags: ['privacy'], response: { 200: privacyResponse, ...problemResponses } } },
+    async (request) => privacy.settings(callerOf(request).accountId),
+  );
+
+  app.put(
+    '/v1/me/privacy',
+    {
+      ...guard,
+      schema: { tags: ['privacy'], body: z.strictObject({ trainingOptIn: z.boolean() }), response: { 200: privacyResponse, ...problemResponses } },
+    },
+    async (request) => privacy.setTrainingOptIn(callerOf(request).accountId, request.body.trainingOptIn, originOf(request)),
+  );
+
+  app.get(
+    '/v1/me/privacy/consent-history',
+    {
+      ...guard,
+      schema: {
+        tags: ['privacy'],
+        response: {
+          200: z.object({
+            changes: z.array(z.object({ trainingOptIn: z.boolean(), policyVersion: z.string(), changedAt: z.string(), source: z.string() })),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({ changes: await privacy.consentHistory(callerOf(request).accountId) }),
+  );
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { windowsForAccount, type Policy } from '../../policy/index.js';
+import { notFound } from '../../lib/errors.js';
+import type { RequestOrigin } from '../accounts/accounts.service.js';
+import { gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
+import { appendConsent, listConsent } from './consent.repository.js';
+
+export interface PrivacyDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  policy: Policy;
+}
+
+export function createPrivacyModule({ db, clock, policy }: PrivacyDeps) {
+  async function settings(accountId: string) {
+    const facts = await gatherAccountFacts(db, accountId);
+    if (!facts) throw notFound('account');
+    return {
+      trainingOptIn: facts.trainingOptIn,
+      accountKind: facts.accountKind,
+      policyVersion: policy.version,
+      windows: windowsForAccount(facts.accountKind, facts.org, policy),
+    };
+  }
+
+  return {
+    settings,
+
+    /**
+     * A change of the training setting: appended to the ledger and applied to the deadlines of
+     * every conversation of the account, in one transaction (P05, P06).
+     */
+    async setTrainingOptIn(accountId: string, trainingOptIn: boolean, origin: RequestOrigin) {
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        const current = await trx
+          .selectFrom('accounts')
+          .select(['training_opt_in', 'kind'])
+          .where('id', '=', accountId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!current) throw notFound('account');
+        if (current.training_opt_in === trainingOptIn) return;
+        await trx.updateTable('accounts').set({ training_opt_in: trainingOptIn }).where('id', '=', accountId).execute();
+        await appendConsent(trx, {
+          accountId,
+          trainingOptIn,
+          policyVersion: policy.version,
+          changedAt: now,
+          source: 'settings',
+          ...origin,
+        });
+        await recomputeDeadlines(trx, policy, accountId, now);
+      });
+      return settings(accountId);
+    },
+
+    async consentHistory(accountId: string) {
+      const rows = await listConsent(db, accountId);
+      return rows.map((r) => ({
+        trainingOptIn: r.training_opt_in,
+        policyVersion: r.policy_version,
+        changedAt: new Date(r.changed_at).toISOString(),
+        source: r.source,
+      }));
+    },
+  };
+}
+
+export type PrivacyModule = ReturnType<typeof createPrivacyModule>;
