@@ -44,7 +44,6 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const pglite = new PGlite(filesDir ?? undefined, {
       parsers: {
         [pgliteTypes.INT8]: (v: string) => Number(v),
-        [pgliteTypes.BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex'),
       },
     });
     await pglite.waitReady;

@@ -89,13 +89,13 @@ class PGliteConnection implements DatabaseConnection {
       const results = await this.pglite.exec(compiledQuery.sql, { rowMode: 'object' });
       const last = results[results.length - 1];
       return {
-        rows: (last?.rows ?? []) as R[],
+        rows: normalizeRows((last?.rows ?? []) as R[]),
         ...(last?.affectedRows !== undefined ? { numAffectedRows: BigInt(last.affectedRows) } : {}),
       };
     }
     const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters], { rowMode: 'object' });
     return {
-      rows: result.rows,
+      rows: normalizeRows(result.rows),
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
     };
   }
@@ -104,4 +104,17 @@ class PGliteConnection implements DatabaseConnection {
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming queries are not supported on the embedded database');
   }
+}
+
+/** PGlite hands bytea back as Uint8Array; node-postgres as Buffer. Repositories see Buffer on both. */
+function normalizeRows<R>(rows: R[]): R[] {
+  for (const row of rows as Record<string, unknown>[]) {
+    for (const key in row) {
+      const value = row[key];
+      if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+        row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      }
+    }
+  }
+  return rows;
 }

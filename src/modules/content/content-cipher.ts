@@ -5,7 +5,11 @@ import type { Executor } from '../../db/executor.js';
  * data), so a ciphertext copied into another row does not open.
  */
 export interface ContentLocation {
-  accountId: string;
+  /**
+   * The account whose key wraps the data key; null for a de-identified copy (a training record),
+   * whose key hangs directly under the root so that it outlives the account as the policy allows.
+   */
+  accountId: string | null;
   /**
    * Whose data key seals it: the conversation for the product copy, or a copy of its own
    * (feedback snapshot, training record, ...) so each copy's lifetime is independent.
@@ -26,7 +30,7 @@ export interface ContentCipher {
   seal(exec: Executor, where: ContentLocation, plaintext: string): Promise<SealedField>;
   open(exec: Executor, where: ContentLocation, sealed: SealedField): Promise<string>;
   /** Crypto-shredding: after this, nothing sealed under the scope opens again. */
-  destroyScopeKey(exec: Executor, accountId: string, scope: ContentLocation['keyScope']): Promise<void>;
+  destroyScopeKey(exec: Executor, accountId: string | null, scope: ContentLocation['keyScope']): Promise<void>;
   /** Crypto-shredding of a whole account: every scope of the account becomes unreadable at once. */
   destroyAccountKey(exec: Executor, accountId: string): Promise<void>;
 }

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createHarness, type Harness, type TestUser } from '../../../test/support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ config: { maxContentBytes: 4096 } });
+});
+afterAll(async () => h?.close());
+
+async function newConversation(user: TestUser, incognito = false) {
+  const res = await h.app.inject({ method: 'POST', url: '/v1/conversations', headers: user.auth, payload: { incognito } });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: string; incognito: boolean; retention: { deleteAfter: string | null; rule: string } };
+}
+
+async function say(user: TestUser, conversationId: string, content: string, role = 'user') {
+  const res = await h.app.inject({ method: 'POST', url: `/v1/conversations/${conversationId}/messages`, headers: user.auth, payload: { role, content } });
+  return res;
+}
+
+/** Every text value stored in the database, for "is this anywhere?" checks. */
+async function databaseText(): Promise<string> {
+  const tables = ['accounts', 'conversations', 'messages', 'sessions', 'consent_ledger', 'organisations'];
+  let all = '';
+  for (const table of tables) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(h.database.db);
+    all += JSON.stringify(rows.rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+  }
+  return all;
+}
+
+describe('conversations', () => {
+  it('stores messages in order and returns them to their owner with the retention deadline', async () => {
+    const user = await h.newUser();
+    const conversation = await newConversation(user);
+    expect(conversation.retention.rule).toBe('retention.conversations.consumer.optedOutDays');
+    expect((await say(user, conversation.id, 'first')).statusCode).toBe(201);
+    expect((await say(user, conversation.id, 'second', 'assistant')).statusCode).toBe(201);
+    const got = await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: user.auth });
+    expect(got.statusCode).toBe(200);
+    const body = got.json();
+    expect(body.messages.map((m: { content: string; role: string }) => [m.role, m.content])).toEqual([
+      ['user', 'first'],
+      ['assistant', 'second'],
+    ]);
+    const expected = new Date(h.clock.now().getTime() + h.policy.retention.conversations.consumer.optedOutDays * 86_400_000);
+    expect(body.retention).toEqual({ deleteAfter: expected.toISOString(), rule: 'retention.conversations.consumer.optedOutDays' });
+  });
+
+  it('P01: each conversation is its own session — nothing of one appears in another', async () => {
+    const user = await h.newUser();
+    const a = await newConversation(user);
+    const b = await newConversation(user);
+    await say(user, a.id, 'CANARY-ALPHA-7f3a secret of conversation A');
+    await say(user, b.id, 'CANARY-BRAVO-91cd secret of conversation B');
+    const getA = await h.app.inject({ method: 'GET', url: `/v1/conversations/${a.id}`, headers: user.auth });
+    const getB = await h.app.inject({ method: 'GET', url: `/v1/conversations/${b.id}`, headers: user.auth });
+    expect(getA.body).toContain('CANARY-ALPHA-7f3a');
+    expect(getA.body).not.toContain('CANARY-BRAVO-91cd');
+    expect(getB.body).toContain('CANARY-BRAVO-91cd');
+    expect(getB.body).not.toContain('CANARY-ALPHA-7f3a');
+    // a new conversation starts empty, whatever came before
+    const c = await newConversation(user);
+    const getC = await h.app.inject({ method: 'GET', url: `/v1/conversations/${c.id}`, headers: user.auth });
+    expect(getC.json().messages).toEqual([]);
+  });
+
+  it("another account's conversation is a 404, never a 403", async () => {
+    const owner = await h.newUser();
+    const other = await h.newUser();
+    const conversation = await newConversation(owner);
+    await say(owner, conversation.id, 'private');
+    for (const [method, url] of [
+      ['GET', `/v1/conversations/${conversation.id}`],
+      ['DELETE', `/v1/conversations/${conversation.id}`],
+    ] as const) {
+      const res = await h.app.inject({ method, url, headers: other.auth });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('private');
+    }
+    expect((await say(other, conversation.id, 'intrusion')).statusCode).toBe(404);
+  });
+
+  it('P03: incognito conversations are hidden from history and kept for the incognito window', async () => {
+    const user = await h.newUser();
+    const normal = await newConversation(user);
+    const incognito = await newConversation(user, true);
+    expect(incognito.retention.rule).toBe('retention.incognitoDays');
+    expect(Date.parse(incognito.retention.deleteAfter!)).toBe(h.clock.now().getTime() + h.policy.retention.incognitoDays * 86_400_000);
+    const history = await h.app.inject({ method: 'GET', url: '/v1/conversations', headers: user.auth });
+    const ids = history.json().conversations.map((c: { id: string }) => c.id);
+    expect(ids).toContain(normal.id);
+    expect(ids).not.toContain(incognito.id);
+    // the owner can still read it by id
+    expect((await h.app.inject({ method: 'GET', url: `/v1/conversations/${incognito.id}`, headers: user.auth })).statusCode).toBe(200);
+  });
+
+  it('P11: a deleted conversation is gone for its owner at once and due at the next sweep', async () => {
+    const user = await h.newUser();
+    const conversation = await newConversation(user);
+    await say(user, conversation.id, 'to be deleted');
+    const del = await h.app.inject({ method: 'DELETE', url: `/v1/conversations/${conversation.id}`, headers: user.auth });
+    expect(del.statusCode).toBe(204);
+    expect((await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: user.auth })).statusCode).toBe(404);
+    const history = await h.app.inject({ method: 'GET', url: '/v1/conversations', headers: user.auth });
+    expect(history.json().conversations.map((c: { id: string }) => c.id)).not.toContain(conversation.id);
+    expect((await say(user, conversation.id, 'more')).statusCode).toBe(404);
+    const row = await h.database.db.selectFrom('conversations').selectAll().where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(row.retention_rule).toBe('retention.deleted.graceDays');
+    expect(new Date(row.delete_after!).getTime()).toBe(
+      new Date(row.deleted_at!).getTime() + h.policy.retention.deleted.graceDays * 86_400_000,
+    );
+    expect((await h.app.inject({ method: 'DELETE', url: `/v1/conversations/${conversation.id}`, headers: user.auth })).statusCode).toBe(404);
+  });
+
+  it('P10: a zero-data-retention organisation has messages accepted but their content never written', async () => {
+    const org = await h.container.organisations.create({ name: 'ZDR', kind: 'api', zeroDataRetention: true, retentionDays: null, trainingConsent: false });
+    const member = await h.newUser({ inviteToken: org.inviteToken });
+    const conversation = await newConversation(member);
+    expect(conversation.retention.rule).toBe('retention.zeroDataRetentionDays');
+    const canary = 'CANARY-ZDR-5521-never-stored';
+    expect((await say(member, conversation.id, canary)).statusCode).toBe(201);
+    const rows = await h.database.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversation.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.content).toBeNull();
+    expect(rows[0]!.content_length).toBe(canary.length);
+    expect(await databaseText()).not.toContain(canary);
+    const got = await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: member.auth });
+    expect(got.json().messages[0].content).toBeNull();
+  });
+
+  it('content over the configured size is refused with 413 and nothing is written', async () => {
+    const user = await h.newUser();
+    const conversation = await newConversation(user);
+    const res = await say(user, conversation.id, 'x'.repeat(h.container.config.maxContentBytes + 1));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().code).toBe('content_too_large');
+    const count = await h.database.db.selectFrom('messages').select((eb) => eb.fn.countAll<number>().as('n')).where('conversation_id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+
+  it('an organisation window applies to its members', async () => {
+    const org = await h.container.organisations.create({ name: 'Team', kind: 'team', zeroDataRetention: false, retentionDays: 60, trainingConsent: false });
+    const member = await h.newUser({ inviteToken: org.inviteToken });
+    const conversation = await newConversation(member);
+    expect(Date.parse(conversation.retention.deleteAfter!)).toBe(h.clock.now().getTime() + 60 * 86_400_000);
+  });
+});
