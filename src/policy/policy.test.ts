@@ -16,6 +16,10 @@ import {
   type TrainingFacts,
 } from './index.js';
 
+// A loosely typed policy document, edited field by field to break it on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke arbitrary paths of the YAML document
+type PolicyDocument = Record<string, any>;
+
 const policy = loadPolicy();
 const DAY = 86_400_000;
 const t0 = Date.parse('2020-01-01T00:00:00Z');
@@ -62,7 +66,7 @@ describe('policy file', () => {
   });
 
   it('a bad file names each bad field by its path', () => {
-    const doc = parseYaml(readFileSync(defaultPolicyPath, 'utf8')) as Record<string, any>;
+    const doc = parseYaml(readFileSync(defaultPolicyPath, 'utf8')) as PolicyDocument;
     doc.retention.conversations.consumer.optedOutDays = -3;
     doc.retention.feedbackDays = 'five years';
     delete doc.version;
@@ -79,7 +83,7 @@ describe('policy file', () => {
   });
 
   it('zero data retention cannot be given a window', () => {
-    const doc = parseYaml(readFileSync(defaultPolicyPath, 'utf8')) as Record<string, any>;
+    const doc = parseYaml(readFileSync(defaultPolicyPath, 'utf8')) as PolicyDocument;
     doc.retention.zeroDataRetentionDays = 5;
     expect(() => parsePolicy(doc)).toThrow(/retention.zeroDataRetentionDays/);
   });
