@@ -3,7 +3,8 @@ import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import type { Policy } from './policy/index.js';
-import type { ContentCipher } from './modules/content/content-cipher.js';
+import type { KeyProvider } from './crypto/root-key.js';
+import type { KeystoreCipher } from './modules/keys/keystore-cipher.js';
 import { createAccountsModule } from './modules/accounts/accounts.service.js';
 import { createConversationsModule } from './modules/conversations/conversations.service.js';
 import { createOrganisationsModule } from './modules/organisations/organisations.service.js';
@@ -15,7 +16,10 @@ export interface ContainerDeps {
   database: Database;
   policy: Policy;
   clock: Clock;
-  cipher: ContentCipher;
+  cipher: KeystoreCipher;
+  keyProvider: KeyProvider;
+  /** The separate keystore database (KEYSTORE_URL), or null when keys share the main database. */
+  keystore: Database | null;
   logger: Logger;
 }
 

@@ -5,7 +5,9 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { loadPolicy, type Policy } from './policy/index.js';
 import { createContainer, type Container } from './container.js';
-import { plaintextCipher } from './modules/content/plaintext-cipher.js';
+import { join } from 'node:path';
+import { fileKeyProvider, LocalKeyProvider, rootKeysFromEnv, type KeyProvider } from './crypto/root-key.js';
+import { KeystoreCipher } from './modules/keys/keystore-cipher.js';
 
 /** Paths and headers that must never reach a log line. */
 export const logRedactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]'];
@@ -23,29 +25,49 @@ export function databaseTarget(config: AppConfig) {
     : ({ kind: 'pglite', dataDir: config.dataDir } as const);
 }
 
+/** The root key: from CUSTOS_ROOT_KEY(S), or a key file beside (never inside) the database files. */
+export function rootKeyProvider(config: AppConfig, env: NodeJS.ProcessEnv = process.env): KeyProvider {
+  const fromEnv = rootKeysFromEnv(env);
+  return fromEnv ? new LocalKeyProvider(fromEnv) : fileKeyProvider(rootKeyFile(config));
+}
+
+export const rootKeyFile = (config: Pick<AppConfig, 'dataDir'>) => join(config.dataDir, 'keys', 'root-keys.json');
+
 export interface RuntimeOptions {
   clock?: Clock;
   logger?: Logger;
   policy?: Policy;
   database?: Database;
+  provider?: KeyProvider;
 }
 
 /** Opens the database, brings its schema up to date and builds the container. */
 export async function openRuntime(config: AppConfig, options: RuntimeOptions = {}): Promise<Container> {
   const policy = options.policy ?? loadPolicy(config.policyPath);
   const database = options.database ?? (await openDatabase(databaseTarget(config)));
+  let keystore: Database | null = null;
   try {
     await migrateToLatest(database.db);
+    if (config.keystoreUrl) {
+      keystore = await openDatabase({ kind: 'postgres', url: config.keystoreUrl });
+      await migrateToLatest(keystore.db);
+    }
+    const clock = options.clock ?? systemClock;
+    const provider = options.provider ?? rootKeyProvider(config);
+    const cipher = new KeystoreCipher({ keystoreDb: keystore?.db ?? null, provider, clock });
     return createContainer({
       config,
       database,
       policy,
-      clock: options.clock ?? systemClock,
-      cipher: plaintextCipher,
+      clock,
+      cipher,
+      keyProvider: provider,
+      keystore,
       logger: options.logger ?? createLogger(config),
     });
   } catch (error) {
     if (!options.database) await database.close();
+    await keystore?.close();
     throw error;
   }
 }

@@ -91,7 +91,35 @@ export interface LegalHoldsTable {
   released_at: Timestamp | null;
 }
 
+export interface AccountKeysTable {
+  account_id: string;
+  version: number;
+  root_version: number;
+  wrapped: Buffer;
+  created_at: Timestamp;
+}
+
+export interface DataKeysTable {
+  scope_kind: 'conversation' | 'copy';
+  scope_id: string;
+  version: number;
+  account_id: string | null;
+  account_key_version: number | null;
+  root_version: number | null;
+  wrapped: Buffer;
+  created_at: Timestamp;
+}
+
+export interface PendingCompactionTable {
+  id: Generated<number>;
+  destroyed_at: Timestamp;
+  what: string;
+}
+
 export interface DB {
+  'keystore.account_keys': AccountKeysTable;
+  'keystore.data_keys': DataKeysTable;
+  'keystore.pending_compaction': PendingCompactionTable;
   organisations: OrganisationsTable;
   accounts: AccountsTable;
   sessions: SessionsTable;

@@ -7,7 +7,9 @@ import type { Clock } from '../../src/lib/clock.js';
 import { loadPolicy, type Policy } from '../../src/policy/index.js';
 import { logRedactPaths } from '../../src/runtime.js';
 import type { App } from '../../src/http/types.js';
-import { plaintextCipher } from '../../src/modules/content/plaintext-cipher.js';
+import { LocalKeyProvider } from '../../src/crypto/root-key.js';
+import { newKey } from '../../src/crypto/envelope.js';
+import { KeystoreCipher } from '../../src/modules/keys/keystore-cipher.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 /** A clock the test moves by hand. Only edges are mocked: this is one. */
@@ -62,7 +64,9 @@ export async function createHarness(options: { policy?: Policy; config?: Partial
       },
     }),
   );
-  const container = createContainer({ config, database, policy, clock, cipher: plaintextCipher, logger });
+  const keyProvider = new LocalKeyProvider(new Map([[1, newKey()]]));
+  const cipher = new KeystoreCipher({ keystoreDb: null, provider: keyProvider, clock });
+  const container = createContainer({ config, database, policy, clock, cipher, keyProvider, keystore: null, logger });
   const app = await buildApp(container, { logger });
   await app.ready();
 

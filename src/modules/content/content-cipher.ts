@@ -29,6 +29,8 @@ export interface SealedField {
 export interface ContentCipher {
   seal(exec: Executor, where: ContentLocation, plaintext: string): Promise<SealedField>;
   open(exec: Executor, where: ContentLocation, sealed: SealedField): Promise<string>;
+  /** Creates the data key of a new scope up front (so concurrent first writes never race). */
+  prepareScope(exec: Executor, accountId: string | null, scope: ContentLocation['keyScope']): Promise<void>;
   /** Crypto-shredding: after this, nothing sealed under the scope opens again. */
   destroyScopeKey(exec: Executor, accountId: string | null, scope: ContentLocation['keyScope']): Promise<void>;
   /** Crypto-shredding of a whole account: every scope of the account becomes unreadable at once. */

@@ -11,6 +11,7 @@ export async function insertConversation(
     createdAt: Date;
     deleteAfter: Date | null;
     rule: string;
+    title: { ciphertext: Buffer; keyVersion: number } | null;
   },
 ): Promise<void> {
   await exec
@@ -24,6 +25,8 @@ export async function insertConversation(
       last_activity_at: c.createdAt,
       delete_after: c.deleteAfter,
       retention_rule: c.rule,
+      title: c.title?.ciphertext ?? null,
+      title_key_version: c.title?.keyVersion ?? null,
     })
     .execute();
 }
@@ -43,7 +46,7 @@ export async function lockLiveConversation(exec: Executor, accountId: string, id
 export async function findLiveConversation(exec: Executor, accountId: string, id: string) {
   return exec
     .selectFrom('conversations')
-    .select(['id', 'incognito', 'content_persisted', 'created_at', 'last_activity_at', 'delete_after', 'retention_rule', 'message_count'])
+    .select(['id', 'incognito', 'content_persisted', 'created_at', 'last_activity_at', 'delete_after', 'retention_rule', 'message_count', 'title', 'title_key_version'])
     .where('account_id', '=', accountId)
     .where('id', '=', id)
     .where('deleted_at', 'is', null)

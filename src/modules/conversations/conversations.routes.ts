@@ -18,7 +18,7 @@ export function registerConversationRoutes(app: App, conversations: Conversation
     '/v1/conversations',
     { ...guard, schema: { tags: ['conversations'], body: createConversationBody.optional(), response: { 201: createConversationResponse, ...problemResponses } } },
     async (request, reply) => {
-      const created = await conversations.create(callerOf(request).accountId, { incognito: request.body?.incognito ?? false });
+      const created = await conversations.create(callerOf(request).accountId, { incognito: request.body?.incognito ?? false, title: request.body?.title });
       return reply.status(201).send(created);
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { retentionSchema } from '../../http/schemas.js';
 
-export const createConversationBody = z.strictObject({ incognito: z.boolean().optional() });
+export const createConversationBody = z.strictObject({ incognito: z.boolean().optional(), title: z.string().min(1).max(500).optional() });
 
 export const createConversationResponse = z.object({ id: z.uuid(), incognito: z.boolean(), retention: retentionSchema });
 
@@ -31,6 +31,7 @@ export const historyResponse = z.object({
 export const conversationResponse = z.object({
   id: z.uuid(),
   incognito: z.boolean(),
+  title: z.string().nullable(),
   messages: z.array(
     z.object({
       id: z.uuid(),

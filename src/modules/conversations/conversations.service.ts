@@ -42,19 +42,32 @@ export const messageLocation = (accountId: string, conversationId: string, messa
   column: 'content',
 });
 
+export const titleLocation = (accountId: string, conversationId: string): ContentLocation => ({
+  accountId,
+  keyScope: { kind: 'conversation', id: conversationId },
+  table: 'conversations',
+  rowId: conversationId,
+  column: 'title',
+});
+
 /**
  * Conversations are sessions: every read and write is scoped to one (account, conversation)
  * pair, and no code path takes content from one conversation into another (P01).
  */
 export function createConversationsModule({ db, clock, policy, cipher, maxContentBytes }: ConversationsDeps) {
   return {
-    async create(accountId: string, input: { incognito: boolean }) {
+    async create(accountId: string, input: { incognito: boolean; title?: string | undefined }) {
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
         const facts = await gatherAccountFacts(trx, accountId);
         if (!facts) throw notFound('account');
         const id = uuidv7(now.getTime());
         const decision = decideForConversation(facts, { id, incognito: input.incognito, lastActivityAt: now, deletedAt: null }, policy, now);
+        if (decision.persistContent) await cipher.prepareScope(trx, accountId, { kind: 'conversation', id });
+        const title =
+          decision.persistContent && input.title
+            ? await cipher.seal(trx, titleLocation(accountId, id), input.title)
+            : null;
         await insertConversation(trx, {
           accountId,
           id,
@@ -63,6 +76,7 @@ export function createConversationsModule({ db, clock, policy, cipher, maxConten
           createdAt: now,
           deleteAfter: decision.deleteAfter,
           rule: decision.rule,
+          title,
         });
         return { id, incognito: input.incognito, retention: retentionView(decision.deleteAfter, decision.rule) };
       });
@@ -138,9 +152,17 @@ export function createConversationsModule({ db, clock, policy, cipher, maxConten
             createdAt: new Date(m.created_at).toISOString(),
           });
         }
+        const title =
+          conversation.title === null
+            ? null
+            : await cipher.open(trx, titleLocation(accountId, conversationId), {
+                ciphertext: conversation.title,
+                keyVersion: conversation.title_key_version ?? 1,
+              });
         return {
           id: conversation.id,
           incognito: conversation.incognito,
+          title,
           messages,
           retention: retentionView(conversation.delete_after, conversation.retention_rule),
         };
