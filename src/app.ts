@@ -8,6 +8,7 @@ import { requireUser } from './http/auth.js';
 import { registerAccountRoutes } from './modules/accounts/accounts.routes.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import { registerPrivacyRoutes } from './modules/privacy/privacy.routes.js';
+import { registerErasureRoutes } from './modules/erasure/erasure.routes.js';
 import type { App } from './http/types.js';
 
 export interface BuildAppOptions {
@@ -47,6 +48,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerAccountRoutes(app, container.accounts);
   registerConversationRoutes(app, container.conversations, guard);
   registerPrivacyRoutes(app, container.privacy, guard);
+  registerErasureRoutes(app, container.erasure, guard);
 
   return app;
 }

@@ -9,6 +9,8 @@ import { createAccountsModule } from './modules/accounts/accounts.service.js';
 import { createConversationsModule } from './modules/conversations/conversations.service.js';
 import { createOrganisationsModule } from './modules/organisations/organisations.service.js';
 import { createPrivacyModule } from './modules/privacy/privacy.service.js';
+import { createErasureModule } from './modules/erasure/erasure.service.js';
+import { createKeysModule } from './modules/keys/keys.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -33,6 +35,8 @@ export function createContainer(deps: ContainerDeps) {
     organisations: createOrganisationsModule({ db, clock, policy }),
     conversations: createConversationsModule({ db, clock, policy, cipher, maxContentBytes: config.maxContentBytes }),
     privacy: createPrivacyModule({ db, clock, policy }),
+    erasure: createErasureModule({ db, clock, policy, cipher }),
+    keys: createKeysModule({ db: deps.keystore?.db ?? db, provider: deps.keyProvider, cipher, clock }),
   };
 }
 

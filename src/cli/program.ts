@@ -7,6 +7,7 @@ import { registerMigrateCommand } from './commands/migrate.command.js';
 import { registerOrgCommands } from './commands/org.command.js';
 import { registerPolicyCommands } from './commands/policy.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
+import { registerKeysCommands } from './commands/keys.command.js';
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('custos')
@@ -19,6 +20,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerMigrateCommand(program, ctx);
   registerPolicyCommands(program, ctx);
   registerOrgCommands(program, ctx);
+  registerKeysCommands(program, ctx);
   return program;
 }
 

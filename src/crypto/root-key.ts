@@ -15,8 +15,9 @@ export interface KeyProvider {
   versions(): number[];
   wrap(plainKey: Buffer, aad: Buffer): { version: number; wrapped: Buffer };
   unwrap(version: number, wrapped: Buffer, aad: Buffer): Buffer;
-  /** Adds a new root version and makes it current. */
+  /** Adds a new root version and makes it current (only providers that can generate keys). */
   rotate(): number;
+  readonly canGenerate: boolean;
   /** Forgets a version: whatever is still wrapped under it no longer opens. */
   retire(version: number): void;
 }
@@ -37,12 +38,24 @@ export class LocalKeyProvider implements KeyProvider {
   constructor(
     keys: ReadonlyMap<number, Buffer>,
     private readonly onChange: ((keys: ReadonlyMap<number, Buffer>) => void) | null = null,
+    /** Re-reads the source, so a version added by another process (a rotation) is found. */
+    private readonly reload: (() => ReadonlyMap<number, Buffer>) | null = null,
   ) {
+    this.load(keys);
+  }
+
+  private load(keys: ReadonlyMap<number, Buffer>) {
     if (keys.size === 0) throw new RootKeyError('no root key');
     for (const [version, key] of keys) {
       if (key.length !== 32) throw new RootKeyError(`root key version ${version} must be 32 bytes, got ${key.length}`);
-      this.keys.set(version, Buffer.from(key));
     }
+    this.keys.clear();
+    for (const [version, key] of keys) this.keys.set(version, Buffer.from(key));
+  }
+
+  /** Whether this provider can make new versions itself (a key file), or only use given ones (env). */
+  get canGenerate() {
+    return this.onChange !== null;
   }
 
   currentVersion() {
@@ -59,6 +72,7 @@ export class LocalKeyProvider implements KeyProvider {
   }
 
   unwrap(version: number, wrapped: Buffer, aad: Buffer) {
+    if (!this.keys.has(version) && this.reload) this.load(this.reload());
     const key = this.keys.get(version);
     if (!key) throw new RootKeyError(`root key version ${version} is retired or unknown`);
     return open(key, wrapped, rootAad(version, aad));
@@ -117,14 +131,17 @@ export function fileKeyProvider(path: string): LocalKeyProvider {
   if (mode & 0o077) {
     throw new RootKeyError(`root key file ${path} is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);
   }
+  return new LocalKeyProvider(readKeyFile(path), (changed) => writeKeyFile(path, changed), () => readKeyFile(path));
+}
+
+function readKeyFile(path: string): Map<number, Buffer> {
   let parsed: KeyFile;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
   } catch {
     throw new RootKeyError(`root key file ${path} is not valid`);
   }
-  const keys = new Map<number, Buffer>(Object.entries(parsed.versions ?? {}).map(([v, k]) => [Number(v), Buffer.from(k, 'base64')]));
-  return new LocalKeyProvider(keys, (changed) => writeKeyFile(path, changed));
+  return new Map<number, Buffer>(Object.entries(parsed.versions ?? {}).map(([v, k]) => [Number(v), Buffer.from(k, 'base64')]));
 }
 
 function writeKeyFile(path: string, keys: ReadonlyMap<number, Buffer>) {

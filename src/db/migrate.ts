@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0003 from './migrations/0003_keystore.js';
+import * as m0006 from './migrations/0006_account_security.js';
 
 /** Every migration, in order. A new migration is a new file plus one line here. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0003_keystore': m0003,
+  '0006_account_security': m0006,
 };
 
 // Migrations are frozen in time and typed against no schema, so the migrator takes any database.

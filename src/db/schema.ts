@@ -28,6 +28,9 @@ export interface AccountsTable {
   training_opt_in: boolean;
   created_at: Timestamp;
   deleted_at: Timestamp | null;
+  email_verified_at: Timestamp | null;
+  phone: string | null;
+  password_changed_at: Timestamp | null;
 }
 
 export interface SessionsTable {
@@ -116,6 +119,84 @@ export interface PendingCompactionTable {
   what: string;
 }
 
+/** Account security and the non-conversation personal data (migration 0006). */
+export interface MfaTotpTable {
+  account_id: string;
+  secret_sealed: Buffer;
+  created_at: Timestamp;
+  enabled_at: Timestamp | null;
+  last_time_step: number | null;
+}
+
+export interface MfaRecoveryCodesTable {
+  account_id: string;
+  code_hash: Buffer;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface EmailVerificationsTable {
+  id: string;
+  account_id: string;
+  email: string;
+  token_hash: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface PaymentMethodsTable {
+  account_id: string;
+  processor_token: string;
+  brand: string;
+  last4: string;
+  exp_month: number;
+  exp_year: number;
+  updated_at: Timestamp;
+}
+
+export interface TechnicalRequestsTable {
+  id: string;
+  at: Timestamp;
+  account_id: string | null;
+  ip: string | null;
+  ip_truncated: Generated<boolean>;
+  browser: string | null;
+  os: string | null;
+  device_class: string;
+  method: string;
+  route: string;
+  status: number;
+  latency_ms: number;
+  error_code: string | null;
+  delete_after: Timestamp;
+  retention_rule: string;
+}
+
+export interface CookieConsentsTable {
+  id: string;
+  account_id: string | null;
+  visitor_hash: Buffer | null;
+  granted: string[];
+  gpc: boolean;
+  policy_version: string;
+  recorded_at: Timestamp;
+}
+
+export interface TermsAcceptancesTable {
+  account_id: string;
+  version: string;
+  accepted_at: Timestamp;
+  source: string;
+}
+
+export interface LoginThrottleTable {
+  key: Buffer;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: Timestamp | null;
+}
+
 export interface DB {
   'keystore.account_keys': AccountKeysTable;
   'keystore.data_keys': DataKeysTable;
@@ -127,6 +208,14 @@ export interface DB {
   conversations: ConversationsTable;
   messages: MessagesTable;
   legal_holds: LegalHoldsTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  email_verifications: EmailVerificationsTable;
+  payment_methods: PaymentMethodsTable;
+  technical_requests: TechnicalRequestsTable;
+  cookie_consents: CookieConsentsTable;
+  terms_acceptances: TermsAcceptancesTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Policy } from '../../policy/index.js';
+import type { ContentCipher } from '../content/content-cipher.js';
+import { unauthorized } from '../../lib/errors.js';
+import { verifyPassword } from '../accounts/passwords.js';
+import { recomputeDeadlines } from '../retention/retention.service.js';
+
+export interface ErasureDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  policy: Policy;
+  cipher: ContentCipher;
+}
+
+/**
+ * Deleting an account (P12, P29): in one transaction the account key is destroyed — every
+ * conversation of the account is unreadable from that instant, whatever copies of the database
+ * exist — sessions end, identity fields are scrubbed, and every deadline becomes "now" so the
+ * sweep removes the ciphertext. Copies the policy keeps (frozen training records) carry no
+ * account id and have keys of their own, so they survive only in de-identified form.
+ */
+export function createErasureModule({ db, clock, policy, cipher }: ErasureDeps) {
+  return {
+    async deleteAccount(accountId: string, password: string) {
+      const account = await db.selectFrom('accounts').select(['password_hash']).where('id', '=', accountId).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!account || !(await verifyPassword(account.password_hash, password))) {
+        throw unauthorized('invalid_credentials', 'the password is wrong');
+      }
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('accounts')
+          .set({
+            deleted_at: now,
+            // The row stays as a tombstone keyed by the pseudonym (audit entries refer to it);
+            // nothing in it identifies the person any more.
+            email: `deleted-${accountId}@invalid`,
+            email_normalized: `deleted-${accountId}@invalid`,
+            name: '',
+            password_hash: '',
+          })
+          .where('id', '=', accountId)
+          .execute();
+        await trx.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+        await trx.updateTable('conversations').set({ deleted_at: now }).where('account_id', '=', accountId).where('deleted_at', 'is', null).execute();
+        await trx.deleteFrom('consent_ledger').where('account_id', '=', accountId).execute();
+        await cipher.destroyAccountKey(trx, accountId);
+        await recomputeDeadlines(trx, policy, accountId, now);
+      });
+    },
+  };
+}
+
+export type ErasureModule = ReturnType<typeof createErasureModule>;
