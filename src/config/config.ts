@@ -19,6 +19,17 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   tls: z.object({ certPath: z.string(), keyPath: z.string() }).nullable(),
   adminSocket: z.boolean(),
+  /** 32 bytes, base64: seals MFA secrets. Unset on the embedded database: a key file in the data dir. */
+  sealingKey: z
+    .string()
+    .refine((k) => Buffer.from(k, 'base64').length === 32, { message: 'CUSTOS_SEALING_KEY must be 32 bytes in base64' })
+    .nullable(),
+  /** Origins allowed to call the API from a browser; empty = CORS closed. */
+  corsOrigins: z.array(z.url().refine((u) => new URL(u).origin === u, { message: 'must be a bare origin like https://app.example.com' })),
+  smtpUrl: z.string().url().nullable(),
+  mailFrom: z.string().min(3).max(320),
+  /** Where links in emails point (scheme://host[:port]); defaults to the listening address. */
+  publicUrl: z.url().nullable(),
 });
 
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
@@ -65,6 +76,11 @@ export function buildConfig(input: ConfigInput, env: NodeJS.ProcessEnv): AppConf
     logLevel: input.logLevel ?? env.LOG_LEVEL ?? 'info',
     tls: input.tlsCert && input.tlsKey ? { certPath: input.tlsCert, keyPath: input.tlsKey } : null,
     adminSocket: true,
+    sealingKey: env.CUSTOS_SEALING_KEY || null,
+    corsOrigins: (env.CUSTOS_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    smtpUrl: env.SMTP_URL || null,
+    mailFrom: env.CUSTOS_MAIL_FROM || 'Custos <no-reply@localhost>',
+    publicUrl: env.CUSTOS_PUBLIC_URL || null,
   });
   if (!parsed.success) {
     throw new Error(

@@ -110,6 +110,8 @@ export const policySchema = z
           z.string().regex(/^[a-z][a-z0-9_]*$/),
           z.object({ essential: z.boolean(), description: z.string().min(1).max(500) }).strict(),
         ),
+        /** How long a recorded cookie choice stands before the visitor is asked again. */
+        consentDays: positiveDays,
       })
       .strict(),
     recipients: z.array(
