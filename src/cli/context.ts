@@ -45,6 +45,7 @@ export function standaloneContext(io: CliIO): CommandContext {
       try {
         return await fn(container);
       } finally {
+        await container.keystore?.close();
         await container.database.close();
       }
     },

@@ -44,6 +44,7 @@ export async function serve(config: AppConfig): Promise<void> {
   logger.info('stopping');
   await app.close();
   for (const job of background) await job.close();
+  await container.keystore?.close();
   await container.database.close();
 }
 
