@@ -28,29 +28,51 @@ export function createErasureModule({ db, clock, policy, cipher }: ErasureDeps) 
       if (!account || !(await verifyPassword(account.password_hash, password))) {
         throw unauthorized('invalid_credentials', 'the password is wrong');
       }
-      const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('accounts')
-          .set({
-            deleted_at: now,
-            // The row stays as a tombstone keyed by the pseudonym (audit entries refer to it);
-            // nothing in it identifies the person any more.
-            email: `deleted-${accountId}@invalid`,
-            email_normalized: `deleted-${accountId}@invalid`,
-            name: '',
-            password_hash: '',
-          })
-          .where('id', '=', accountId)
-          .execute();
-        await trx.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
-        await trx.updateTable('conversations').set({ deleted_at: now }).where('account_id', '=', accountId).where('deleted_at', 'is', null).execute();
-        await trx.deleteFrom('consent_ledger').where('account_id', '=', accountId).execute();
-        await cipher.destroyAccountKey(trx, accountId);
-        await recomputeDeadlines(trx, policy, accountId, now);
-      });
+      await shredAccount(accountId);
+      await finishAccountDeletion(accountId);
     },
+    shredAccount,
+    finishAccountDeletion,
   };
-}
 
+  /**
+   * The instant of unreadability, in one short transaction whose cost does not grow with the
+   * data: the account key is destroyed (every conversation key under it becomes useless), sessions
+   * end, identity fields are scrubbed.
+   */
+  async function shredAccount(accountId: string) {
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('accounts')
+        .set({
+          deleted_at: now,
+          // The row stays as a tombstone keyed by the pseudonym (audit entries refer to it);
+          // nothing in it identifies the person any more.
+          email: `deleted-${accountId}@invalid`,
+          email_normalized: `deleted-${accountId}@invalid`,
+          name: '',
+          password_hash: '',
+        })
+        .where('id', '=', accountId)
+        .execute();
+      await trx.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+      await cipher.destroyAccountKey(trx, accountId);
+    });
+  }
+
+  /**
+   * The bookkeeping that grows with the data: conversations are marked deleted with deadlines of
+   * "now" for the sweep, and the consent ledger's IPs go. If the process stops before this runs,
+   * the sweep finds the deleted account and does it (src/jobs).
+   */
+  async function finishAccountDeletion(accountId: string) {
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('conversations').set({ deleted_at: now }).where('account_id', '=', accountId).where('deleted_at', 'is', null).execute();
+      await trx.deleteFrom('consent_ledger').where('account_id', '=', accountId).execute();
+      await recomputeDeadlines(trx, policy, accountId, now);
+    });
+  }
+}
 export type ErasureModule = ReturnType<typeof createErasureModule>;

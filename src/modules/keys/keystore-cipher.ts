@@ -157,6 +157,10 @@ export class KeystoreCipher implements ContentCipher {
     this.forget(`d:${accountId ?? '-'}:${scope.kind}:${scope.id}:`);
   }
 
+  /**
+   * Destroys the account key versions — the one step that makes every key under them useless, in
+   * constant time. The wrapped data keys left behind open nothing without it; the sweep removes them.
+   */
   async destroyAccountKey(exec: Executor, accountId: string): Promise<void> {
     const keys = this.exec(exec);
     await deleteAccountKeys(keys, accountId);

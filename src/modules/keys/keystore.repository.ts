@@ -71,10 +71,22 @@ export async function deleteDataKeys(exec: Executor, scope: Scope): Promise<numb
   return Number(result.numDeletedRows);
 }
 
-export async function deleteAccountKeys(exec: Executor, accountId: string): Promise<{ accountKeys: number; dataKeys: number }> {
-  const dataKeys = await exec.deleteFrom('keystore.data_keys').where('account_id', '=', accountId).executeTakeFirst();
+export async function deleteAccountKeys(exec: Executor, accountId: string): Promise<number> {
   const accountKeys = await exec.deleteFrom('keystore.account_keys').where('account_id', '=', accountId).executeTakeFirst();
-  return { accountKeys: Number(accountKeys.numDeletedRows), dataKeys: Number(dataKeys.numDeletedRows) };
+  return Number(accountKeys.numDeletedRows);
+}
+
+/** Data keys whose account key is gone open nothing; this removes them in batches. */
+export async function deleteOrphanDataKeys(exec: Executor, limit: number): Promise<number> {
+  const result = await sql`
+    delete from keystore.data_keys d
+     where (d.scope_kind, d.scope_id, d.version) in (
+       select k.scope_kind, k.scope_id, k.version from keystore.data_keys k
+        where k.account_id is not null
+          and not exists (select 1 from keystore.account_keys a where a.account_id = k.account_id)
+        limit ${limit})
+  `.execute(exec);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 export async function notePendingCompaction(exec: Executor, what: string, at: Date) {
