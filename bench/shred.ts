@@ -2,8 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { buildConfig } from '../src/config/config.js';
 import { openRuntime } from '../src/runtime.js';
-import { LocalKeyProvider } from '../src/crypto/root-key.js';
-import { newKey } from '../src/crypto/envelope.js';
+import { LocalKeyProvider } from '../src/crypto/key-provider.js';
 import { uuidv7 } from '../src/lib/ids.js';
 import { messageLocation } from '../src/modules/conversations/conversations.service.js';
 import type { Container } from '../src/container.js';
@@ -37,7 +36,7 @@ export async function run(args: string[]) {
   const repeats = Number(args[0] ?? 5);
   const database = await freshDatabase();
   const config = buildConfig({ dataDir: '/tmp/custos-bench-shred', logLevel: 'silent' }, { DATABASE_URL: database.url });
-  const c = await openRuntime(config, { provider: new LocalKeyProvider(new Map([[1, newKey()]])) });
+  const c = await openRuntime(config, { provider: LocalKeyProvider.generate() });
   try {
     const rows = [];
     const medians: Record<number, number> = {};

@@ -1,14 +1,24 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from './container.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
-import { requireUser } from './http/auth.js';
+import { optionalUser, requireUser } from './http/auth.js';
+import { registerCors } from './http/cors.js';
+import { registerRequestLog } from './http/request-log.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerMfaRoutes } from './modules/mfa/mfa.routes.js';
+import { registerIdentityRoutes } from './modules/identity/identity.routes.js';
+import { registerTermsRoutes } from './modules/terms/terms.routes.js';
+import { registerPaymentRoutes } from './modules/payments/payments.routes.js';
+import { registerTechnicalRoutes } from './modules/technical/technical.routes.js';
+import { registerCookieRoutes } from './modules/cookies/cookies.routes.js';
 import { registerAccountRoutes } from './modules/accounts/accounts.routes.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
 import { registerPrivacyRoutes } from './modules/privacy/privacy.routes.js';
 import { registerErasureRoutes } from './modules/erasure/erasure.routes.js';
+import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
 import type { App } from './http/types.js';
 
 export interface BuildAppOptions {
@@ -23,6 +33,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: container.config.bodyLimitBytes,
     trustProxy: false,
+    // Fastify's request log lines carry the full URL, whose query may hold content: ours do not (http/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.https ? { https: options.https } : {}),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
@@ -31,6 +43,9 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorateRequest('auth', null);
+  registerRequestLog(app, container.technical, container.clock);
+  registerSecurityHeaders(app, { tls: Boolean(options.https) });
+  registerCors(app, container.config.corsOrigins);
 
   await app.register(swagger, {
     openapi: { info: { title: 'Custos', version: container.policy.version }, components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } },
@@ -44,11 +59,21 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const guard = { preHandler: requireUser(container.accounts) };
-  registerAccountRoutes(app, container.accounts);
+  const guard = {
+    preHandler: requireUser(container.accounts, { policy: container.policy, clock: container.clock, corsOrigins: container.config.corsOrigins }),
+  };
+  const optionalGuard = { preHandler: optionalUser(container.accounts) };
+  registerAccountRoutes(app, { accounts: container.accounts, identity: container.identity, guard });
+  registerMfaRoutes(app, container.mfa, container.identity, guard);
+  registerIdentityRoutes(app, container.identity, guard);
+  registerTermsRoutes(app, container.terms, { user: guard, optionalUser: optionalGuard });
+  registerPaymentRoutes(app, container.payments, guard);
+  registerTechnicalRoutes(app, container.technical, guard);
+  registerCookieRoutes(app, container.cookies, { policy: container.policy, guard, corsOrigins: container.config.corsOrigins });
   registerConversationRoutes(app, container.conversations, guard);
   registerPrivacyRoutes(app, container.privacy, guard);
   registerErasureRoutes(app, container.erasure, guard);
+  registerFeedbackRoutes(app, container.feedback, guard);
 
   return app;
 }

@@ -3,7 +3,7 @@ import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import type { Policy } from './policy/index.js';
-import type { KeyProvider } from './crypto/root-key.js';
+import type { RotatableKeyProvider } from './crypto/key-provider.js';
 import type { KeystoreCipher } from './modules/keys/keystore-cipher.js';
 import { createAccountsModule } from './modules/accounts/accounts.service.js';
 import { createConversationsModule } from './modules/conversations/conversations.service.js';
@@ -11,6 +11,19 @@ import { createOrganisationsModule } from './modules/organisations/organisations
 import { createPrivacyModule } from './modules/privacy/privacy.service.js';
 import { createErasureModule } from './modules/erasure/erasure.service.js';
 import { createKeysModule } from './modules/keys/keys.service.js';
+import { createFeedbackModule } from './modules/feedback/feedback.service.js';
+import { createSafetyModule } from './modules/safety/safety.service.js';
+import { loadRuleClassifier, type SafetyClassifier } from './modules/safety/classifier.js';
+import { createTrainingModule } from './modules/training/training.service.js';
+import { createMfaModule } from './modules/mfa/mfa.service.js';
+import { aesGcmSealer, type SecretSealer } from './modules/mfa/secret-sealer.js';
+import { createIdentityModule } from './modules/identity/identity.service.js';
+import type { Mailer } from './modules/identity/mailer.js';
+import { createFileMailer, createSmtpMailer } from './modules/identity/nodemailer-mailers.js';
+import { createTermsModule } from './modules/terms/terms.service.js';
+import { createPaymentsModule } from './modules/payments/payments.service.js';
+import { createTechnicalModule } from './modules/technical/technical.service.js';
+import { createCookiesModule } from './modules/cookies/cookies.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -19,24 +32,50 @@ export interface ContainerDeps {
   policy: Policy;
   clock: Clock;
   cipher: KeystoreCipher;
-  keyProvider: KeyProvider;
+  keyProvider: RotatableKeyProvider;
   /** The separate keystore database (KEYSTORE_URL), or null when keys share the main database. */
   keystore: Database | null;
   logger: Logger;
+  /** The safety classifier; the rule baseline of policy/safety-rules.yaml unless another is given. */
+  classifier?: SafetyClassifier;
+  /** Seals MFA secrets; by default from CUSTOS_SEALING_KEY (openRuntime supplies the embedded key file). null = MFA unavailable. */
+  sealer?: SecretSealer | null;
+  /** Outgoing mail; by default SMTP when SMTP_URL is set, else `.eml` files under <dataDir>/mail. */
+  mailer?: Mailer;
+}
+
+function defaultSealer(config: AppConfig): SecretSealer | null {
+  return config.sealingKey ? aesGcmSealer(Buffer.from(config.sealingKey, 'base64')) : null;
+}
+
+function defaultMailer(config: AppConfig): Mailer {
+  return config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.mailFrom) : createFileMailer(`${config.dataDir}/mail`, config.mailFrom);
 }
 
 export function createContainer(deps: ContainerDeps) {
   const { database, policy, clock, cipher, config } = deps;
   const db = database.db;
+  const mfa = createMfaModule({ db, clock, policy, sealer: deps.sealer !== undefined ? deps.sealer : defaultSealer(config) });
+  const publicUrl = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}`;
+  const safety = createSafetyModule({ db, clock, policy, cipher, classifier: deps.classifier ?? loadRuleClassifier() });
   return {
     ...deps,
     db,
-    accounts: createAccountsModule({ db, clock, policy }),
+    accounts: createAccountsModule({ db, clock, policy, mfa }),
+    mfa,
+    identity: createIdentityModule({ db, clock, mailer: deps.mailer ?? defaultMailer(config), publicUrl }),
+    terms: createTermsModule({ db, clock, policy }),
+    payments: createPaymentsModule({ db, clock }),
+    technical: createTechnicalModule({ db, policy, logger: deps.logger }),
+    cookies: createCookiesModule({ db, clock, policy }),
     organisations: createOrganisationsModule({ db, clock, policy }),
-    conversations: createConversationsModule({ db, clock, policy, cipher, maxContentBytes: config.maxContentBytes }),
+    conversations: createConversationsModule({ db, clock, policy, cipher, maxContentBytes: config.maxContentBytes, afterMessageStored: safety.screenMessage }),
+    safety,
+    feedback: createFeedbackModule({ db, clock, policy, cipher }),
     privacy: createPrivacyModule({ db, clock, policy }),
     erasure: createErasureModule({ db, clock, policy, cipher }),
     keys: createKeysModule({ db: deps.keystore?.db ?? db, provider: deps.keyProvider, cipher, clock }),
+    training: createTrainingModule({ db, databaseKind: database.kind, clock, policy, cipher }),
   };
 }
 

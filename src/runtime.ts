@@ -6,8 +6,9 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { loadPolicy, type Policy } from './policy/index.js';
 import { createContainer, type Container } from './container.js';
 import { join } from 'node:path';
-import { fileKeyProvider, LocalKeyProvider, rootKeysFromEnv, type KeyProvider } from './crypto/root-key.js';
+import { LocalKeyProvider, type RotatableKeyProvider } from './crypto/key-provider.js';
 import { KeystoreCipher } from './modules/keys/keystore-cipher.js';
+import { aesGcmSealer, loadOrCreateSealingKey } from './modules/mfa/secret-sealer.js';
 
 /** Paths and headers that must never reach a log line. */
 export const logRedactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]'];
@@ -26,9 +27,8 @@ export function databaseTarget(config: AppConfig) {
 }
 
 /** The root key: from CUSTOS_ROOT_KEY(S), or a key file beside (never inside) the database files. */
-export function rootKeyProvider(config: AppConfig, env: NodeJS.ProcessEnv = process.env): KeyProvider {
-  const fromEnv = rootKeysFromEnv(env);
-  return fromEnv ? new LocalKeyProvider(fromEnv) : fileKeyProvider(rootKeyFile(config));
+export function rootKeyProvider(config: AppConfig, env: NodeJS.ProcessEnv = process.env): RotatableKeyProvider {
+  return LocalKeyProvider.fromEnv(env) ?? LocalKeyProvider.openKeyFile(rootKeyFile(config), { databaseDir: join(config.dataDir, 'pgdata') });
 }
 
 export const rootKeyFile = (config: Pick<AppConfig, 'dataDir'>) => join(config.dataDir, 'keys', 'root-keys.json');
@@ -38,7 +38,7 @@ export interface RuntimeOptions {
   logger?: Logger;
   policy?: Policy;
   database?: Database;
-  provider?: KeyProvider;
+  provider?: RotatableKeyProvider;
 }
 
 /** Opens the database, brings its schema up to date and builds the container. */
@@ -63,6 +63,9 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
       cipher,
       keyProvider: provider,
       keystore,
+      // Embedded mode without CUSTOS_SEALING_KEY: a key file in the data dir. A PostgreSQL deployment
+      // runs several servers that must share one key, so there it has to come from the environment.
+      ...(!config.sealingKey && !config.databaseUrl ? { sealer: aesGcmSealer(loadOrCreateSealingKey(config.dataDir)) } : {}),
       logger: options.logger ?? createLogger(config),
     });
   } catch (error) {

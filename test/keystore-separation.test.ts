@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildConfig } from '../src/config/config.js';
 import { openRuntime } from '../src/runtime.js';
-import { LocalKeyProvider } from '../src/crypto/root-key.js';
-import { newKey } from '../src/crypto/envelope.js';
+import { LocalKeyProvider } from '../src/crypto/key-provider.js';
 import { createPostgresDatabase, dropPostgresDatabase, testDatabaseUrl } from './support/database.js';
 
 const dirs: string[] = [];
@@ -19,7 +18,7 @@ describe.skipIf(!testDatabaseUrl)('KEYSTORE_URL: keys in their own database', ()
     dirs.push(dataDir);
     try {
       const config = buildConfig({ dataDir, logLevel: 'silent' }, { DATABASE_URL: contentUrl, KEYSTORE_URL: keystoreUrl });
-      const c = await openRuntime(config, { provider: new LocalKeyProvider(new Map([[1, newKey()]])) });
+      const c = await openRuntime(config, { provider: LocalKeyProvider.generate() });
       try {
         const account = await c.accounts.register({ email: 'ks@example.test', password: 'long enough password', name: 'K' }, { ip: null, userAgent: null });
         const conversation = await c.conversations.create(account.id, { incognito: false });
@@ -29,6 +28,7 @@ describe.skipIf(!testDatabaseUrl)('KEYSTORE_URL: keys in their own database', ()
         expect(await c.db.selectFrom('keystore.data_keys').selectAll().execute()).toEqual([]);
         expect(await c.keystore!.db.selectFrom('keystore.data_keys').selectAll().where('scope_id', '=', conversation.id).execute()).toHaveLength(1);
         await c.erasure.deleteAccount(account.id, 'long enough password');
+        await c.keys.compact();
         expect(await c.keystore!.db.selectFrom('keystore.account_keys').selectAll().where('account_id', '=', account.id).execute()).toEqual([]);
         expect(await c.keystore!.db.selectFrom('keystore.data_keys').selectAll().where('account_id', '=', account.id).execute()).toEqual([]);
       } finally {

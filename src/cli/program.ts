@@ -8,6 +8,9 @@ import { registerOrgCommands } from './commands/org.command.js';
 import { registerPolicyCommands } from './commands/policy.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
+import { registerLifecycleCommands } from './commands/lifecycle.command.js';
+import { registerTrainingCommands } from './commands/training.command.js';
+import { registerWorkerCommand } from './commands/worker.command.js';
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('custos')
@@ -21,6 +24,9 @@ export function buildProgram(ctx: CommandContext): Command {
   registerPolicyCommands(program, ctx);
   registerOrgCommands(program, ctx);
   registerKeysCommands(program, ctx);
+  registerLifecycleCommands(program, ctx);
+  registerTrainingCommands(program, ctx);
+  registerWorkerCommand(program, ctx);
   return program;
 }
 

@@ -1,18 +1,24 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_lifecycle.js';
 import * as m0003 from './migrations/0003_keystore.js';
+import * as m0005 from './migrations/0005_feedback_safety.js';
 import * as m0006 from './migrations/0006_account_security.js';
 
 /** Every migration, in order. A new migration is a new file plus one line here. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_lifecycle': m0002,
   '0003_keystore': m0003,
+  '0005_feedback_safety': m0005,
   '0006_account_security': m0006,
 };
 
 // Migrations are frozen in time and typed against no schema, so the migrator takes any database.
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations } });
+  // Features land in parallel and their migrations touch disjoint tables, so one that arrives
+  // after a later-numbered one has run may still run.
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -161,6 +161,7 @@ export interface TechnicalRequestsTable {
   account_id: string | null;
   ip: string | null;
   ip_truncated: Generated<boolean>;
+  ip_truncate_after: Timestamp | null;
   browser: string | null;
   os: string | null;
   device_class: string;
@@ -197,7 +198,109 @@ export interface LoginThrottleTable {
   blocked_until: Timestamp | null;
 }
 
+/** One lifecycle sweep: counts per data class and a set digest of the deleted ids. */
+export interface LifecycleReceiptsTable {
+  id: string;
+  /** Order of writing (several sweeps may share a start instant). */
+  seq: Generated<number>;
+  swept_at: Timestamp;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  policy_version: string;
+  batch_size: number;
+  batches: number;
+  counts: ColumnType<Record<string, number>, string, string>;
+  deleted_total: number;
+  digest: string;
+}
+
+export interface TrainingBatchesTable {
+  id: string;
+  status: 'building' | 'frozen';
+  export_at: Timestamp;
+  created_at: Timestamp;
+  frozen_at: Timestamp | null;
+  policy_version: string;
+  record_count: Generated<number>;
+  counts: ColumnType<Record<string, unknown>, string | undefined, string>;
+  delete_after: Timestamp;
+  retention_rule: string;
+}
+
+export interface TrainingRecordsTable {
+  batch_id: string;
+  id: string;
+  seq: number;
+  pseudonym: string;
+  basis: string;
+  account_kind: string;
+  policy_version: string;
+  message_count: number;
+  content: Buffer;
+  content_key_version: number;
+  delete_after: Timestamp;
+}
+
+export interface TrainingExportsTable {
+  account_id: string;
+  conversation_id: string;
+  batch_id: string;
+}
+
+export interface FeedbackCopiesTable {
+  id: string;
+  rating: 'up' | 'down';
+  comment: Buffer | null;
+  snapshot: Buffer | null;
+  key_version: number | null;
+  message_count: number;
+  account_kind: 'consumer' | 'team' | 'enterprise' | 'api';
+  org_id: string | null;
+  incognito: boolean;
+  created_at: Timestamp;
+  delete_after: Timestamp;
+  exported_batch_id: string | null;
+}
+
+export interface SafetyCopiesTable {
+  id: string;
+  category: string;
+  source: 'classifier' | 'staff';
+  exchange: Buffer | null;
+  key_version: number | null;
+  account_kind: 'consumer' | 'team' | 'enterprise' | 'api';
+  org_id: string | null;
+  incognito: boolean;
+  created_at: Timestamp;
+  delete_after: Timestamp;
+  exported_batch_id: string | null;
+}
+
+export interface ClassifierScoresTable {
+  id: string;
+  safety_copy_id: string | null;
+  category: string;
+  score: number;
+  classifier: string;
+  created_at: Timestamp;
+  delete_after: Timestamp;
+}
+
+export interface ReidLinksTable {
+  copy_kind: 'feedback' | 'safety';
+  copy_id: string;
+  key_scope_id: string;
+  sealed_account: Buffer;
+  key_version: number;
+  created_at: Timestamp;
+  delete_after: Timestamp;
+}
+
 export interface DB {
+  feedback_copies: FeedbackCopiesTable;
+  safety_copies: SafetyCopiesTable;
+  classifier_scores: ClassifierScoresTable;
+  reid_links: ReidLinksTable;
   'keystore.account_keys': AccountKeysTable;
   'keystore.data_keys': DataKeysTable;
   'keystore.pending_compaction': PendingCompactionTable;
@@ -208,6 +311,10 @@ export interface DB {
   conversations: ConversationsTable;
   messages: MessagesTable;
   legal_holds: LegalHoldsTable;
+  lifecycle_receipts: LifecycleReceiptsTable;
+  training_batches: TrainingBatchesTable;
+  training_records: TrainingRecordsTable;
+  training_exports: TrainingExportsTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   email_verifications: EmailVerificationsTable;

@@ -49,8 +49,7 @@ export const cookieOf = (request: FastifyRequest, name: string): string | null =
 /** Served over TLS: cookies get `Secure`. Behind no proxy, the socket tells the truth. */
 export const isSecureRequest = (request: FastifyRequest): boolean => request.protocol === 'https';
 
+/** Fastify accumulates Set-Cookie values: each call adds one cookie. */
 export function appendCookie(reply: FastifyReply, cookie: string) {
-  const existing = reply.getHeader('set-cookie');
-  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
-  reply.header('set-cookie', [...list, cookie]);
+  reply.header('set-cookie', cookie);
 }

@@ -23,15 +23,17 @@ export type CsrfVerdict = { ok: true } | { ok: false; reason: 'missing_token' | 
  * send it on cross-origin and on all POST/PUT/PATCH/DELETE requests), the token always.
  */
 export function checkCsrf(request: FastifyRequest, sessionToken: string, allowedOrigins: readonly string[]): CsrfVerdict {
-  const origin = request.headers.origin;
-  if (typeof origin === 'string' && origin !== 'null') {
-    const own = `${request.protocol}://${request.host}`;
-    if (origin !== own && !allowedOrigins.includes(origin)) return { ok: false, reason: 'cross_origin' };
-  } else if (origin === 'null') {
-    return { ok: false, reason: 'cross_origin' };
-  }
+  if (!originAllowed(request, allowedOrigins)) return { ok: false, reason: 'cross_origin' };
   const header = request.headers[CSRF_HEADER];
   if (typeof header !== 'string' || header.length === 0 || header.length > 128) return { ok: false, reason: 'missing_token' };
   const expected = Buffer.from(csrfTokenFor(sessionToken));
   return constantTimeEqual(Buffer.from(header), expected) ? { ok: true } : { ok: false, reason: 'wrong_token' };
+}
+
+/** No Origin header (not a browser, or a same-origin GET), the server's own origin, or an allowed one. */
+export function originAllowed(request: FastifyRequest, allowedOrigins: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (origin === 'null') return false;
+  return origin === `${request.protocol}://${request.host}` || allowedOrigins.includes(origin);
 }

@@ -30,7 +30,12 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The problem code each failed request was answered with, for the technical request log (P24). */
+const problemCodes = new WeakMap<FastifyRequest, string>();
+export const problemCodeOf = (request: FastifyRequest): string | null => problemCodes.get(request) ?? null;
+
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Omit<Problem, 'type' | 'title' | 'instance'> & { title?: string }) {
+  problemCodes.set(request, problem.code);
   const body: Problem = {
     type: `https://custos.dev/problems/${problem.code}`,
     title: problem.title ?? titles[problem.status] ?? 'Error',
@@ -45,6 +50,8 @@ const postgresConflicts = new Set(['23505', '23503', '23P01']);
 /** Maps every error to a problem; unknown ones become a 500 that reveals nothing. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
+    const retryAfter = error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return sendProblem(reply, request, { status: error.status, code: error.code, detail: error.message });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -27,4 +27,5 @@ export const problemResponses = {
   413: problemSchema,
   422: problemSchema,
   429: problemSchema,
+  503: problemSchema,
 } as const;

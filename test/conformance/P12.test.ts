@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { buildConfig } from '../../src/config/config.js';
 import { openRuntime } from '../../src/runtime.js';
-import { LocalKeyProvider } from '../../src/crypto/root-key.js';
-import { newKey } from '../../src/crypto/envelope.js';
+import { LocalKeyProvider } from '../../src/crypto/key-provider.js';
 import type { Container } from '../../src/container.js';
 import { createPostgresDatabase, dropPostgresDatabase, testDatabaseUrl } from '../support/database.js';
 import { scanDirectory } from '../support/scan.js';
@@ -40,7 +39,7 @@ describe('P12 crypto-shredding reaches the database files', () => {
   it.skipIf(Boolean(testDatabaseUrl))('P12 embedded: destroyed wrapped keys are gone from every file of the data directory after compaction', async () => {
     const dataDir = tempDir();
     const config = buildConfig({ dataDir, logLevel: 'silent' }, {});
-    const provider = new LocalKeyProvider(new Map([[1, newKey()]]));
+    const provider = LocalKeyProvider.generate();
     let c = await openRuntime(config, { provider });
     const { account, wrapped } = await accountWithContent(c);
     await c.erasure.deleteAccount(account.id, 'long enough password');
@@ -60,7 +59,7 @@ describe('P12 crypto-shredding reaches the database files', () => {
     const url = await createPostgresDatabase();
     try {
       const config = buildConfig({ dataDir: tempDir(), logLevel: 'silent' }, { DATABASE_URL: url });
-      const c = await openRuntime(config, { provider: new LocalKeyProvider(new Map([[1, newKey()]])) });
+      const c = await openRuntime(config, { provider: LocalKeyProvider.generate() });
       try {
         const { account, wrapped } = await accountWithContent(c);
         await c.erasure.deleteAccount(account.id, 'long enough password');

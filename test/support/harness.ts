@@ -7,10 +7,12 @@ import type { Clock } from '../../src/lib/clock.js';
 import { loadPolicy, type Policy } from '../../src/policy/index.js';
 import { logRedactPaths } from '../../src/runtime.js';
 import type { App } from '../../src/http/types.js';
-import { LocalKeyProvider } from '../../src/crypto/root-key.js';
-import { newKey } from '../../src/crypto/envelope.js';
+import { LocalKeyProvider } from '../../src/crypto/key-provider.js';
 import { KeystoreCipher } from '../../src/modules/keys/keystore-cipher.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { randomBytes } from 'node:crypto';
+import { aesGcmSealer } from '../../src/modules/mfa/secret-sealer.js';
+import { createMemoryMailer, type MemoryMailer } from '../../src/modules/identity/mailer.js';
 
 /** A clock the test moves by hand. Only edges are mocked: this is one. */
 export class TestClock implements Clock {
@@ -35,6 +37,8 @@ export interface Harness {
   config: AppConfig;
   /** Every log line the server wrote, for canary checks. */
   logs: string[];
+  /** Every email the server sent. */
+  outbox: MemoryMailer;
   newUser(options?: { inviteToken?: string; email?: string }): Promise<TestUser>;
   close(): Promise<void>;
 }
@@ -64,9 +68,14 @@ export async function createHarness(options: { policy?: Policy; config?: Partial
       },
     }),
   );
-  const keyProvider = new LocalKeyProvider(new Map([[1, newKey()]]));
+  const keyProvider = LocalKeyProvider.generate();
   const cipher = new KeystoreCipher({ keystoreDb: null, provider: keyProvider, clock });
-  const container = createContainer({ config, database, policy, clock, cipher, keyProvider, keystore: null, logger });
+  const outbox = createMemoryMailer();
+  const container = createContainer({
+    config, database, policy, clock, cipher, keyProvider, keystore: null, logger,
+    sealer: aesGcmSealer(randomBytes(32)),
+    mailer: outbox,
+  });
   const app = await buildApp(container, { logger });
   await app.ready();
 
@@ -93,6 +102,7 @@ export async function createHarness(options: { policy?: Policy; config?: Partial
     policy,
     config,
     logs,
+    outbox,
     newUser,
     close: async () => {
       await app.close();

@@ -37,10 +37,11 @@ export function registerKeysCommands(program: Command, ctx: CommandContext) {
     const result = await ctx.withContainer(o, async (c) => {
       try {
         if (o.root) {
-          if (!c.keyProvider.canGenerate && c.keyProvider.versions().length < 2) {
+          const fromEnv = (c.keyProvider as { source?: string }).source === 'env';
+          if (fromEnv && (await c.keyProvider.versions()).length < 2) {
             throw new CliError('the root key comes from CUSTOS_ROOT_KEY(S): add a new version to CUSTOS_ROOT_KEYS (e.g. 1:<old>,2:<new>), restart, then rotate');
           }
-          return await c.keys.rotateRoot({ newVersion: c.keyProvider.canGenerate, progress: progress.update });
+          return await c.keys.rotateRoot({ newVersion: !fromEnv, progress: progress.update });
         }
         return await c.keys.rotateAccount(o.account!, { progress: progress.update });
       } finally {

@@ -4,6 +4,8 @@ import { buildConfig, type AppConfig } from '../../config/config.js';
 import { buildApp } from '../../app.js';
 import { createLogger, openRuntime } from '../../runtime.js';
 import { startAdminChannel } from '../admin-channel.js';
+import { DEFAULT_SWEEP_BATCH } from '../../jobs/lifecycle-sweep.js';
+import { startSweeper } from '../../jobs/sweeper.js';
 import { CliError } from '../io.js';
 import type { CommandContext } from '../context.js';
 import { withDatabaseOptions } from './database-options.js';
@@ -35,6 +37,9 @@ export async function serve(config: AppConfig): Promise<void> {
   }
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: container.database.kind, policyVersion: container.policy.version }, 'custos is serving');
+  const sweeper = config.sweeper
+    ? startSweeper(container, { intervalMs: config.sweepIntervalMs, batchSize: DEFAULT_SWEEP_BATCH })
+    : null;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -42,6 +47,8 @@ export async function serve(config: AppConfig): Promise<void> {
     process.once('SIGTERM', stop);
   });
   logger.info('stopping');
+  // The sweep in progress finishes its batch before the database closes under it.
+  await sweeper?.stop();
   await app.close();
   for (const job of background) await job.close();
   await container.keystore?.close();

@@ -58,6 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       account_id uuid,
       ip text,
       ip_truncated boolean not null default false,
+      -- When the IP is cut to its network (retention.technical.truncateIpAfterDays), decided at write.
+      ip_truncate_after timestamptz,
       browser text,
       os text,
       device_class text not null,
@@ -71,7 +73,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index technical_requests_account_idx on technical_requests (account_id, at desc) where account_id is not null;
     create index technical_requests_delete_after_idx on technical_requests (delete_after);
-    create index technical_requests_untruncated_idx on technical_requests (at) where not ip_truncated and ip is not null;
+    create index technical_requests_ip_truncate_idx on technical_requests (ip_truncate_after) where ip_truncate_after is not null;
 
     -- P25: every cookie choice is a new row; the latest one for its subject is in force.
     create table cookie_consents (

@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Policy } from '../../policy/index.js';
 import type { ContentCipher, ContentLocation } from '../content/content-cipher.js';
+import type { Executor } from '../../db/executor.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decideForConversation, gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
@@ -22,6 +23,8 @@ export interface ConversationsDeps {
   policy: Policy;
   cipher: ContentCipher;
   maxContentBytes: number;
+  /** Runs inside the message's transaction once its content is stored (the safety classifier). */
+  afterMessageStored?: (trx: Executor, message: { accountId: string; conversationId: string; messageId: string; seq: number; content: string }) => Promise<unknown>;
 }
 
 export interface RetentionView {
@@ -54,7 +57,7 @@ export const titleLocation = (accountId: string, conversationId: string): Conten
  * Conversations are sessions: every read and write is scoped to one (account, conversation)
  * pair, and no code path takes content from one conversation into another (P01).
  */
-export function createConversationsModule({ db, clock, policy, cipher, maxContentBytes }: ConversationsDeps) {
+export function createConversationsModule({ db, clock, policy, cipher, maxContentBytes, afterMessageStored }: ConversationsDeps) {
   return {
     async create(accountId: string, input: { incognito: boolean; title?: string | undefined }) {
       const now = clock.now();
@@ -117,6 +120,9 @@ export function createConversationsModule({ db, clock, policy, cipher, maxConten
           deleteAfter: decision.deleteAfter,
           rule: decision.rule,
         });
+        if (sealed && afterMessageStored) {
+          await afterMessageStored(trx, { accountId, conversationId, messageId: id, seq: conversation.message_count + 1, content: input.content });
+        }
         return { id };
       });
     },

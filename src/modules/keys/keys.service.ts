@@ -1,18 +1,18 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { newKey, open, seal } from '../../crypto/envelope.js';
-import type { KeyProvider } from '../../crypto/root-key.js';
+import { newKey, open, seal } from '../../crypto/aead.js';
+import { RootKeyError, type RotatableKeyProvider } from '../../crypto/key-provider.js';
 import { notFound } from '../../lib/errors.js';
 import { accountKeyAad, dataKeyAad, type KeystoreCipher } from './keystore-cipher.js';
-import { clearPendingCompaction, maxPendingId } from './keystore.repository.js';
+import { clearPendingCompaction, deleteOrphanDataKeys, maxPendingId } from './keystore.repository.js';
 
 export type Progress = (done: number, total: number) => void;
 
 export interface KeysDeps {
   /** The database that holds the keystore schema (the main one, or KEYSTORE_URL's). */
   db: Kysely<DB>;
-  provider: KeyProvider;
+  provider: RotatableKeyProvider;
   cipher: KeystoreCipher;
   clock: Clock;
 }
@@ -27,8 +27,8 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
      * old versions: after this, a retired root version opens nothing.
      */
     async rotateRoot(options: { newVersion: boolean; progress?: Progress }) {
-      if (options.newVersion) provider.rotate();
-      const current = provider.currentVersion();
+      if (options.newVersion) await provider.addVersion();
+      const current = await provider.currentVersion();
       const total = await db
         .selectFrom('keystore.account_keys')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -48,7 +48,7 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
             .execute();
           for (const row of rows) {
             const aad = accountKeyAad(row.account_id, row.version);
-            const rewrapped = provider.wrap(provider.unwrap(row.root_version, row.wrapped, aad), aad);
+            const rewrapped = await provider.wrap(await provider.unwrap(row.root_version, row.wrapped, aad), aad);
             await trx
               .updateTable('keystore.account_keys')
               .set({ root_version: rewrapped.version, wrapped: rewrapped.wrapped })
@@ -67,7 +67,7 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
           for (const row of copies) {
             const scope = { kind: row.scope_kind, id: row.scope_id };
             const aad = dataKeyAad(scope, row.version, null, null);
-            const rewrapped = provider.wrap(provider.unwrap(row.root_version!, row.wrapped, aad), aad);
+            const rewrapped = await provider.wrap(await provider.unwrap(row.root_version!, row.wrapped, aad), aad);
             await trx
               .updateTable('keystore.data_keys')
               .set({ root_version: rewrapped.version, wrapped: rewrapped.wrapped })
@@ -83,14 +83,20 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
         if (moved === 0) break;
       }
       const retired: number[] = [];
-      for (const version of provider.versions()) {
-        if (version < current) {
-          provider.retire(version);
+      const stillConfigured: number[] = [];
+      for (const version of await provider.versions()) {
+        if (version >= current) continue;
+        try {
+          await provider.retireVersion(version);
           retired.push(version);
+        } catch (error) {
+          // Keys from the environment are retired by removing them from CUSTOS_ROOT_KEYS.
+          if (!(error instanceof RootKeyError && error.code === 'not_rotatable')) throw error;
+          stillConfigured.push(version);
         }
       }
       cipher.clearCache();
-      return { currentVersion: current, rewrapped: done, retired };
+      return { currentVersion: current, rewrapped: done, retired, removeFromEnvironment: stillConfigured };
     },
 
     /** A new key version for one account: its conversation keys are rewrapped, the old version destroyed. */
@@ -105,10 +111,10 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
           .forUpdate()
           .executeTakeFirst();
         if (!currentRow) throw notFound('account key');
-        const oldKey = provider.unwrap(currentRow.root_version, currentRow.wrapped, accountKeyAad(accountId, currentRow.version));
+        const oldKey = await provider.unwrap(currentRow.root_version, currentRow.wrapped, accountKeyAad(accountId, currentRow.version));
         const version = currentRow.version + 1;
         const freshKey = newKey();
-        const wrapped = provider.wrap(freshKey, accountKeyAad(accountId, version));
+        const wrapped = await provider.wrap(freshKey, accountKeyAad(accountId, version));
         await trx
           .insertInto('keystore.account_keys')
           .values({ account_id: accountId, version, root_version: wrapped.version, wrapped: wrapped.wrapped, created_at: clock.now() })
@@ -143,6 +149,8 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
     async compact(options: { force?: boolean } = {}) {
       const upTo = await maxPendingId(db);
       if (upTo === null && !options.force) return { compacted: false, walCycled: false };
+      // Data keys whose account key was destroyed open nothing; remove them before rewriting.
+      while ((await deleteOrphanDataKeys(db, 10_000)) > 0);
       await sql`vacuum full keystore.account_keys`.execute(db);
       await sql`vacuum full keystore.data_keys`.execute(db);
       const walCycled = await db.connection().execute(async (conn) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { open as openEnvelope, DecryptionError } from '../../crypto/envelope.js';
+import { open as openEnvelope, DecryptionError } from '../../crypto/aead.js';
 import { createHarness, type Harness, type TestUser } from '../../../test/support/harness.js';
 import { fieldAad, accountKeyAad, dataKeyAad } from './keystore-cipher.js';
 import { messageLocation } from '../conversations/conversations.service.js';
@@ -25,15 +25,17 @@ async function everyRemainingDataKey(): Promise<Buffer[]> {
   const keys: Buffer[] = [];
   const accountKeys = new Map<string, Buffer>();
   for (const a of await h.database.db.selectFrom('keystore.account_keys').selectAll().execute()) {
-    accountKeys.set(`${a.account_id}:${a.version}`, h.container.keyProvider.unwrap(a.root_version, a.wrapped, accountKeyAad(a.account_id, a.version)));
+    accountKeys.set(`${a.account_id}:${a.version}`, await h.container.keyProvider.unwrap(a.root_version, a.wrapped, accountKeyAad(a.account_id, a.version)));
   }
   keys.push(...accountKeys.values());
   for (const d of await h.database.db.selectFrom('keystore.data_keys').selectAll().execute()) {
     const scope = { kind: d.scope_kind, id: d.scope_id };
+    const accountKey = d.account_id === null ? null : accountKeys.get(`${d.account_id}:${d.account_key_version}`);
+    if (d.account_id !== null && !accountKey) continue; // its account key is destroyed: this wrapped key opens nothing
     keys.push(
       d.account_id === null
-        ? h.container.keyProvider.unwrap(d.root_version!, d.wrapped, dataKeyAad(scope, d.version, null, null))
-        : openEnvelope(accountKeys.get(`${d.account_id}:${d.account_key_version}`)!, d.wrapped, dataKeyAad(scope, d.version, d.account_id, d.account_key_version)),
+        ? await h.container.keyProvider.unwrap(d.root_version!, d.wrapped, dataKeyAad(scope, d.version, null, null))
+        : openEnvelope(accountKey!, d.wrapped, dataKeyAad(scope, d.version, d.account_id, d.account_key_version)),
     );
   }
   return keys;
@@ -140,7 +142,7 @@ describe('encryption at rest', () => {
     expect(result.retired.length).toBeGreaterThan(0);
     const after = await h.database.db.selectFrom('keystore.account_keys').selectAll().where('account_id', '=', user.id).executeTakeFirstOrThrow();
     expect(after.root_version).toBe(result.currentVersion);
-    expect(() => h.container.keyProvider.unwrap(before.root_version, before.wrapped, accountKeyAad(user.id, before.version))).toThrow(/retired/);
+    await expect(h.container.keyProvider.unwrap(before.root_version, before.wrapped, accountKeyAad(user.id, before.version))).rejects.toThrow(/retired/);
     const got = await h.app.inject({ method: 'GET', url: `/v1/conversations/${id}`, headers: user.auth });
     expect(got.json().messages[0].content).toBe('ROOT-ROTATION');
   });

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Executor } from '../../db/executor.js';
 import type { Clock } from '../../lib/clock.js';
-import { encodeAad, newKey, open, seal } from '../../crypto/envelope.js';
-import type { KeyProvider } from '../../crypto/root-key.js';
+import { encodeAccountKeyAad, encodeDataKeyAad, encodeFieldAad } from '../../crypto/aad.js';
+import { newKey, open, seal } from '../../crypto/aead.js';
+import type { KeyProvider } from '../../crypto/key-provider.js';
 import type { ContentCipher, ContentLocation, SealedField } from '../content/content-cipher.js';
 import {
   accountKeyVersion,
@@ -35,11 +36,19 @@ interface CachedKey {
   expires: number;
 }
 
-export const accountKeyAad = (accountId: string, version: number) => encodeAad(['account-key', accountId, version]);
+export const accountKeyAad = (accountId: string, version: number) => encodeAccountKeyAad({ accountId, keyVersion: version });
 export const dataKeyAad = (scope: Scope, version: number, accountId: string | null, accountKeyVersion: number | null) =>
-  encodeAad(['data-key', scope.kind, scope.id, version, accountId, accountKeyVersion]);
+  encodeDataKeyAad({ accountId, scope, keyVersion: version, accountKeyVersion });
 export const fieldAad = (where: ContentLocation, keyVersion: number) =>
-  encodeAad(['field', where.accountId, where.keyScope.kind, where.keyScope.id, where.table, where.rowId, where.column, keyVersion]);
+  encodeFieldAad({
+    accountId: where.accountId,
+    conversationId: where.keyScope.kind === 'conversation' ? where.keyScope.id : null,
+    copyId: where.keyScope.kind === 'copy' ? where.keyScope.id : null,
+    table: where.table,
+    rowId: where.rowId,
+    column: where.column,
+    keyVersion,
+  });
 
 export interface KeystoreCipherDeps {
   /** A separate keystore database, or null to keep keys in the caller's transaction. */
@@ -51,6 +60,8 @@ export interface KeystoreCipherDeps {
 export class KeystoreCipher implements ContentCipher {
   /** Unwrapped keys kept briefly in memory; evicted at once when this process destroys them. */
   private readonly cache = new Map<string, CachedKey>();
+  /** The newest version of each data key seen, so a cached "current" key carries its real version. */
+  private readonly currentVersions = new Map<string, number>();
 
   constructor(private readonly deps: KeystoreCipherDeps) {}
 
@@ -74,7 +85,13 @@ export class KeystoreCipher implements ContentCipher {
   }
 
   private forget(prefix: string) {
-    for (const id of this.cache.keys()) if (id.startsWith(prefix)) this.cache.delete(id);
+    for (const [id, entry] of this.cache) {
+      if (id.startsWith(prefix)) {
+        entry.key.fill(0);
+        this.cache.delete(id);
+      }
+    }
+    for (const id of this.currentVersions.keys()) if (`${id}:`.startsWith(prefix) || id.startsWith(prefix)) this.currentVersions.delete(id);
   }
 
   /** The account's current key, created on first use. */
@@ -87,12 +104,12 @@ export class KeystoreCipher implements ContentCipher {
     if (!row) {
       if (version !== null) throw new Error('account key not found (destroyed or never created)');
       const key = newKey();
-      const wrapped = this.deps.provider.wrap(key, accountKeyAad(accountId, 1));
+      const wrapped = await this.deps.provider.wrap(key, accountKeyAad(accountId, 1));
       await insertAccountKey(exec, { accountId, version: 1, rootVersion: wrapped.version, wrapped: wrapped.wrapped, at: this.deps.clock.now() });
       row = await currentAccountKey(exec, accountId);
       if (!row) throw new Error('account key could not be created');
     }
-    const key = this.deps.provider.unwrap(row.root_version, row.wrapped, accountKeyAad(accountId, row.version));
+    const key = await this.deps.provider.unwrap(row.root_version, row.wrapped, accountKeyAad(accountId, row.version));
     this.remember(`a:${accountId}:${row.version}`, key);
     return { key, version: row.version };
   }
@@ -104,15 +121,16 @@ export class KeystoreCipher implements ContentCipher {
       const cached = this.recall(`${cacheId}:${version}`);
       if (cached) return { key: cached, version };
     } else {
-      const cached = this.recall(`${cacheId}:current`);
-      if (cached) return { key: cached, version: 1 };
+      const current = this.currentVersions.get(cacheId);
+      const cached = current === undefined ? null : this.recall(`${cacheId}:${current}`);
+      if (cached) return { key: cached, version: current! };
     }
     let row = await findDataKey(exec, scope, version);
     if (!row) {
       if (version !== null) throw new Error('data key not found (destroyed or never created)');
       const key = newKey();
       if (accountId === null) {
-        const wrapped = this.deps.provider.wrap(key, dataKeyAad(scope, 1, null, null));
+        const wrapped = await this.deps.provider.wrap(key, dataKeyAad(scope, 1, null, null));
         await insertDataKey(exec, { scope, version: 1, accountId: null, accountKeyVersion: null, rootVersion: wrapped.version, wrapped: wrapped.wrapped, at: this.deps.clock.now() });
       } else {
         const account = await this.accountKey(exec, accountId, null);
@@ -125,13 +143,13 @@ export class KeystoreCipher implements ContentCipher {
     if ((row.account_id ?? null) !== accountId) throw new Error('data key belongs to another owner');
     let key: Buffer;
     if (row.account_id === null) {
-      key = this.deps.provider.unwrap(row.root_version!, row.wrapped, dataKeyAad(scope, row.version, null, null));
+      key = await this.deps.provider.unwrap(row.root_version!, row.wrapped, dataKeyAad(scope, row.version, null, null));
     } else {
       const account = await this.accountKey(exec, row.account_id, row.account_key_version);
       key = open(account.key, row.wrapped, dataKeyAad(scope, row.version, row.account_id, row.account_key_version));
     }
     this.remember(`${cacheId}:${row.version}`, key);
-    if (version === null) this.remember(`${cacheId}:current`, key);
+    if (version === null) this.currentVersions.set(cacheId, row.version);
     return { key, version: row.version };
   }
 
@@ -173,5 +191,6 @@ export class KeystoreCipher implements ContentCipher {
   clearCache() {
     for (const entry of this.cache.values()) entry.key.fill(0);
     this.cache.clear();
+    this.currentVersions.clear();
   }
 }

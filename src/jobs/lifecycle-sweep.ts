@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { Policy } from '../policy/index.js';
+import type { ContentCipher } from '../modules/content/content-cipher.js';
+import { uuidv7 } from '../lib/ids.js';
+import { insertReceipt, type LifecycleReceipt } from './lifecycle-receipts.js';
+import { SetDigest, digestItem } from './set-digest.js';
+import { defaultSweepTargets, sweptClasses, type SweepTarget } from './sweep-targets.js';
+
+/**
+ * The lifecycle sweep: deletes everything whose deadline is at or before `now` and that no legal
+ * hold protects, in batches of one short transaction each, and records a receipt. Deadlines were
+ * decided when the facts changed (retention as data), so the sweep decides nothing: it is safe
+ * to run in any number of processes at once, and running it twice at the same instant deletes
+ * nothing the second time.
+ */
+export const DEFAULT_SWEEP_BATCH = 500;
+
+export interface LifecycleSweepDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  policy: Pick<Policy, 'version'>;
+  cipher: ContentCipher;
+  /** What to sweep, in order; the default registry unless a test narrows it. */
+  targets?: readonly SweepTarget[];
+}
+
+export interface LifecycleSweepOptions {
+  now: Date;
+  batchSize: number;
+}
+
+export async function runLifecycleSweep(deps: LifecycleSweepDeps, options: LifecycleSweepOptions): Promise<LifecycleReceipt> {
+  const { db, clock, policy, cipher } = deps;
+  const targets = deps.targets ?? defaultSweepTargets;
+  if (!Number.isInteger(options.batchSize) || options.batchSize <= 0) throw new Error('batch size must be a positive whole number');
+  const startedAt = clock.now();
+  const counts: Record<string, number> = Object.fromEntries(sweptClasses(targets).map((c) => [c, 0]));
+  const digest = new SetDigest();
+  let batches = 0;
+  let failure: unknown = null;
+
+  try {
+    for (const target of targets) {
+      for (;;) {
+        const batch = await db.transaction().execute((trx) =>
+          target.sweepBatch(trx, { now: options.now, limit: options.batchSize, cipher }),
+        );
+        if (batch.ids.length === 0) break;
+        batches++;
+        for (const [dataClass, n] of Object.entries(batch.counts)) counts[dataClass] = (counts[dataClass] ?? 0) + n;
+        for (const id of batch.ids) digest.add(digestItem(target.dataClass, id));
+        // Fewer than asked: nothing due is left that another sweep has not locked.
+        if (batch.ids.length < options.batchSize) break;
+      }
+    }
+  } catch (error) {
+    failure = error;
+  }
+
+  // A sweep that fails half-way still accounts for what it deleted before failing.
+  const receipt: LifecycleReceipt = {
+    id: uuidv7(startedAt.getTime()),
+    sweptAt: options.now,
+    startedAt,
+    finishedAt: clock.now(),
+    policyVersion: policy.version,
+    batchSize: options.batchSize,
+    batches,
+    counts,
+    total: Object.values(counts).reduce((a, b) => a + b, 0),
+    digest: digest.hex(),
+  };
+  await insertReceipt(db, receipt);
+  if (failure) throw failure;
+  return receipt;
+}
