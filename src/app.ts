@@ -19,6 +19,12 @@ import { registerConversationRoutes } from './modules/conversations/conversation
 import { registerPrivacyRoutes } from './modules/privacy/privacy.routes.js';
 import { registerErasureRoutes } from './modules/erasure/erasure.routes.js';
 import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
+import { registerAuditRoutes } from './modules/audit/audit.routes.js';
+import { registerStaffRoutes } from './modules/staff/staff.routes.js';
+import { requireStaff } from './modules/staff/staff.guard.js';
+import { registerHoldRoutes } from './modules/holds/holds.routes.js';
+import { registerReviewRoutes } from './modules/review/review.routes.js';
+import { registerSupportRoutes } from './modules/support/support.routes.js';
 import type { App } from './http/types.js';
 
 export interface BuildAppOptions {
@@ -74,6 +80,13 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerPrivacyRoutes(app, container.privacy, guard);
   registerErasureRoutes(app, container.erasure, guard);
   registerFeedbackRoutes(app, container.feedback, guard);
+  // Staff access, its audit trail and what users see of it (P13, P17–P20).
+  const staffGuard = requireStaff(container.staff);
+  registerStaffRoutes(app, { staff: container.staff, grants: container.grants, access: container.staffAccess, userGuard: guard });
+  registerHoldRoutes(app, container.holds, { staff: staffGuard, user: guard });
+  registerReviewRoutes(app, container.review, staffGuard);
+  registerSupportRoutes(app, container.support, guard);
+  registerAuditRoutes(app, container.audit, guard);
 
   return app;
 }

@@ -24,6 +24,14 @@ import { createTermsModule } from './modules/terms/terms.service.js';
 import { createPaymentsModule } from './modules/payments/payments.service.js';
 import { createTechnicalModule } from './modules/technical/technical.service.js';
 import { createCookiesModule } from './modules/cookies/cookies.service.js';
+import { createAuditModule } from './modules/audit/audit.service.js';
+import { parseAuditSigningKey, type AuditSigningKey } from './modules/audit/signing-key.js';
+import { createStaffModule } from './modules/staff/staff.service.js';
+import { createGrantsModule } from './modules/staff/grants.service.js';
+import { createStaffAccessModule } from './modules/staff/staff-access.service.js';
+import { createHoldsModule } from './modules/holds/holds.service.js';
+import { createReviewModule } from './modules/review/review.service.js';
+import { createSupportModule } from './modules/support/support.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -42,6 +50,8 @@ export interface ContainerDeps {
   sealer?: SecretSealer | null;
   /** Outgoing mail; by default SMTP when SMTP_URL is set, else `.eml` files under <dataDir>/mail. */
   mailer?: Mailer;
+  /** Signs audit checkpoints; by default from CUSTOS_AUDIT_SIGNING_KEY (openRuntime supplies the embedded key file). null = entries wait unsigned. */
+  auditKey?: AuditSigningKey | null;
 }
 
 function defaultSealer(config: AppConfig): SecretSealer | null {
@@ -58,6 +68,14 @@ export function createContainer(deps: ContainerDeps) {
   const mfa = createMfaModule({ db, clock, policy, sealer: deps.sealer !== undefined ? deps.sealer : defaultSealer(config) });
   const publicUrl = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://${config.host}:${config.port}`;
   const safety = createSafetyModule({ db, clock, policy, cipher, classifier: deps.classifier ?? loadRuleClassifier() });
+  const audit = createAuditModule({
+    db,
+    clock,
+    key: deps.auditKey !== undefined ? deps.auditKey : config.auditSigningKey ? parseAuditSigningKey(config.auditSigningKey) : null,
+    origin: config.auditOrigin,
+  });
+  const grants = createGrantsModule({ db, clock, policy });
+  const review = createReviewModule({ db, clock, policy, cipher, grants });
   return {
     ...deps,
     db,
@@ -69,13 +87,25 @@ export function createContainer(deps: ContainerDeps) {
     technical: createTechnicalModule({ db, policy, logger: deps.logger }),
     cookies: createCookiesModule({ db, clock, policy }),
     organisations: createOrganisationsModule({ db, clock, policy }),
-    conversations: createConversationsModule({ db, clock, policy, cipher, maxContentBytes: config.maxContentBytes, afterMessageStored: safety.screenMessage }),
+    conversations: createConversationsModule({ db, clock, policy, cipher, maxContentBytes: config.maxContentBytes, afterMessageStored: async (trx, message) => {
+      const flags = await safety.screenMessage(trx, message);
+      // A flagged conversation goes first when conversations are sampled for human review (P18).
+      if (flags.length > 0) await review.noteFlag(trx, message);
+      return flags;
+    } }),
     safety,
     feedback: createFeedbackModule({ db, clock, policy, cipher }),
     privacy: createPrivacyModule({ db, clock, policy }),
     erasure: createErasureModule({ db, clock, policy, cipher }),
-    keys: createKeysModule({ db: deps.keystore?.db ?? db, provider: deps.keyProvider, cipher, clock }),
+    keys: createKeysModule({ db: deps.keystore?.db ?? db, provider: deps.keyProvider, cipher, clock, auditDb: db }),
     training: createTrainingModule({ db, databaseKind: database.kind, clock, policy, cipher }),
+    audit,
+    staff: createStaffModule({ db, clock, sealer: deps.sealer !== undefined ? deps.sealer : defaultSealer(config) }),
+    grants,
+    staffAccess: createStaffAccessModule({ db, clock, cipher, grants }),
+    holds: createHoldsModule({ db, clock, policy, cipher, mailer: deps.mailer ?? defaultMailer(config), logger: deps.logger }),
+    review,
+    support: createSupportModule({ db, clock }),
   };
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LocalKeyProvider, type RotatableKeyProvider } from './crypto/key-provider.js';
 import { KeystoreCipher } from './modules/keys/keystore-cipher.js';
 import { aesGcmSealer, loadOrCreateSealingKey } from './modules/mfa/secret-sealer.js';
+import { auditKeyFile, loadOrCreateAuditKeyFile } from './modules/audit/signing-key.js';
 
 /** Paths and headers that must never reach a log line. */
 export const logRedactPaths = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.headers["set-cookie"]'];
@@ -55,7 +56,7 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
     const clock = options.clock ?? systemClock;
     const provider = options.provider ?? rootKeyProvider(config);
     const cipher = new KeystoreCipher({ keystoreDb: keystore?.db ?? null, provider, clock });
-    return createContainer({
+    const container = createContainer({
       config,
       database,
       policy,
@@ -66,8 +67,13 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
       // Embedded mode without CUSTOS_SEALING_KEY: a key file in the data dir. A PostgreSQL deployment
       // runs several servers that must share one key, so there it has to come from the environment.
       ...(!config.sealingKey && !config.databaseUrl ? { sealer: aesGcmSealer(loadOrCreateSealingKey(config.dataDir)) } : {}),
+      // Likewise the audit signing key: generated on first start beside the embedded database files.
+      ...(!config.auditSigningKey && !config.databaseUrl ? { auditKey: loadOrCreateAuditKeyFile(auditKeyFile(config.dataDir)) } : {}),
       logger: options.logger ?? createLogger(config),
     });
+    // A change of the policy in force is itself an audited event.
+    await container.audit.recordPolicyVersion(policy.version);
+    return container;
   } catch (error) {
     if (!options.database) await database.close();
     await keystore?.close();

@@ -11,6 +11,10 @@ import { registerKeysCommands } from './commands/keys.command.js';
 import { registerLifecycleCommands } from './commands/lifecycle.command.js';
 import { registerTrainingCommands } from './commands/training.command.js';
 import { registerWorkerCommand } from './commands/worker.command.js';
+import { registerAuditCommands } from './commands/audit.command.js';
+import { registerStaffCommands } from './commands/staff.command.js';
+import { registerHoldCommands } from './commands/hold.command.js';
+import { registerReviewCommands } from './commands/review.command.js';
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('custos')
@@ -27,6 +31,10 @@ export function buildProgram(ctx: CommandContext): Command {
   registerLifecycleCommands(program, ctx);
   registerTrainingCommands(program, ctx);
   registerWorkerCommand(program, ctx);
+  registerAuditCommands(program, ctx);
+  registerStaffCommands(program, ctx);
+  registerHoldCommands(program, ctx);
+  registerReviewCommands(program, ctx);
   return program;
 }
 

@@ -30,6 +30,10 @@ export const configSchema = z.object({
   mailFrom: z.string().min(3).max(320),
   /** Where links in emails point (scheme://host[:port]); defaults to the listening address. */
   publicUrl: z.url().nullable(),
+  /** Ed25519 key that signs audit checkpoints (PEM, or base64 of a 32-byte seed or PKCS#8 DER). Unset on the embedded database: a key file in the data dir. */
+  auditSigningKey: z.string().min(1).max(10_000).nullable(),
+  /** The origin line of signed audit checkpoints: names this log to whoever verifies it. */
+  auditOrigin: z.string().regex(/^[\x21-\x2a\x2c-\x7e]{1,200}$/, { message: 'CUSTOS_AUDIT_ORIGIN must be printable ASCII without spaces or "+"' }),
 });
 
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
@@ -81,6 +85,8 @@ export function buildConfig(input: ConfigInput, env: NodeJS.ProcessEnv): AppConf
     smtpUrl: env.SMTP_URL || null,
     mailFrom: env.CUSTOS_MAIL_FROM || 'Custos <no-reply@localhost>',
     publicUrl: env.CUSTOS_PUBLIC_URL || null,
+    auditSigningKey: env.CUSTOS_AUDIT_SIGNING_KEY || null,
+    auditOrigin: env.CUSTOS_AUDIT_ORIGIN || 'custos/audit',
   });
   if (!parsed.success) {
     throw new Error(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { acquireLock, type DataDirLock } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { usePreparedStatements } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -29,6 +30,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    usePreparedStatements(pool);
+    // An idle connection the server closed (restart, failover, a dropped test database) is
+    // discarded by the pool and replaced at the next query; unhandled, the event would end the process.
+    pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     return { db, kind: 'postgres', lock: null, filesDir: null, close: () => db.destroy() };

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_lifecycle.js';
 import * as m0003 from './migrations/0003_keystore.js';
+import * as m0004 from './migrations/0004_audit_staff.js';
 import * as m0005 from './migrations/0005_feedback_safety.js';
 import * as m0006 from './migrations/0006_account_security.js';
 
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_lifecycle': m0002,
   '0003_keystore': m0003,
+  '0004_audit_staff': m0004,
   '0005_feedback_safety': m0005,
   '0006_account_security': m0006,
 };

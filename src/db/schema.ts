@@ -31,6 +31,8 @@ export interface AccountsTable {
   email_verified_at: Timestamp | null;
   phone: string | null;
   password_changed_at: Timestamp | null;
+  /** P19: may approve staff access to the organisation's members (migration 0004). */
+  org_admin: Generated<boolean>;
 }
 
 export interface SessionsTable {
@@ -176,12 +178,14 @@ export interface TechnicalRequestsTable {
 
 export interface CookieConsentsTable {
   id: string;
+  seq: Generated<number>;
   account_id: string | null;
   visitor_hash: Buffer | null;
   granted: string[];
   gpc: boolean;
   policy_version: string;
   recorded_at: Timestamp;
+  delete_after: Timestamp | null;
 }
 
 export interface TermsAcceptancesTable {
@@ -296,6 +300,106 @@ export interface ReidLinksTable {
   delete_after: Timestamp;
 }
 
+/** The audit log, staff access and human review (migration 0004). */
+export interface AuditEntriesTable {
+  id: Generated<number>;
+  seq: number | null;
+  leaf_hash: Buffer | null;
+  at: Timestamp;
+  action: string;
+  actor_kind: 'user' | 'staff' | 'system';
+  actor_id: string;
+  subject: string;
+  details: string;
+  subject_pseudonym: string | null;
+}
+
+export interface AuditCheckpointsTable {
+  id: Generated<number>;
+  origin: string;
+  tree_size: number;
+  root_hash: Buffer;
+  key_id: string;
+  signature: Buffer;
+  signed_at: Timestamp;
+}
+
+export interface StaffTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  role: 'support' | 'trust_safety' | 'legal' | 'privacy_officer' | 'admin';
+  password_hash: string;
+  totp_secret_sealed: Buffer;
+  totp_last_step: number | null;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+}
+
+export interface StaffSessionsTable {
+  id: string;
+  staff_id: string;
+  token_hash: Buffer;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SupportRequestsTable {
+  id: string;
+  reference: string;
+  account_id: string;
+  conversation_id: string | null;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface StaffGrantsTable {
+  id: string;
+  staff_id: string;
+  purpose: 'support' | 'policy_violation' | 'legal_obligation';
+  case_ref: string;
+  account_id: string;
+  conversation_id: string | null;
+  support_request_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  approval_required: boolean;
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  denied_at: Timestamp | null;
+}
+
+export interface ReviewFlagsTable {
+  account_id: string;
+  conversation_id: string;
+  flagged_at: Timestamp;
+}
+
+export interface ReviewSamplesTable {
+  id: string;
+  seed: string;
+  rate: number;
+  sampled_at: Timestamp;
+  created_at: Timestamp;
+  source: 'command' | 'schedule';
+  candidates: number;
+  picked: number;
+}
+
+export interface ReviewItemsTable {
+  id: string;
+  sample_id: string;
+  account_id: string;
+  conversation_id: string;
+  flagged: boolean;
+  sampled_at: Timestamp;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  outcome: 'no_action' | 'violation' | 'escalated' | null;
+}
+
 export interface DB {
   feedback_copies: FeedbackCopiesTable;
   safety_copies: SafetyCopiesTable;
@@ -323,6 +427,15 @@ export interface DB {
   cookie_consents: CookieConsentsTable;
   terms_acceptances: TermsAcceptancesTable;
   login_throttle: LoginThrottleTable;
+  audit_entries: AuditEntriesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  staff: StaffTable;
+  staff_sessions: StaffSessionsTable;
+  support_requests: SupportRequestsTable;
+  staff_grants: StaffGrantsTable;
+  review_flags: ReviewFlagsTable;
+  review_samples: ReviewSamplesTable;
+  review_items: ReviewItemsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

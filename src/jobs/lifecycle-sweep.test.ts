@@ -6,6 +6,7 @@ import { runLifecycleSweep } from './lifecycle-sweep.js';
 import { listReceipts } from './lifecycle-receipts.js';
 import { digestOf, digestItem, combineDigests } from './set-digest.js';
 import { conversationsTarget, type SweepTarget } from './sweep-targets.js';
+import type { ContentCipher } from '../modules/content/content-cipher.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -109,6 +110,50 @@ describe('lifecycle sweep', () => {
     for (const id of heldWhole) expect(await exists(id)).toBe(true);
   });
 
+  it('destroys swept keys so that no copy of the ciphertext opens again, whether the cipher shreds in bulk or one by one', async () => {
+    const accountId = await seedAccount(h.database.db);
+    await h.container.privacy.setTrainingOptIn(accountId, false, { ip: null, userAgent: null });
+    const bulk = await h.container.conversations.create(accountId, { incognito: false });
+    await h.container.conversations.appendMessage(accountId, bulk.id, { role: 'user', content: 'a backup would keep this' });
+    const [message] = await h.database.db.selectFrom('messages').select(['id', 'content', 'content_key_version']).where('conversation_id', '=', bulk.id).execute();
+    const location = { accountId, keyScope: { kind: 'conversation' as const, id: bulk.id }, table: 'messages', rowId: message!.id, column: 'content' };
+    const sealed = { ciphertext: message!.content!, keyVersion: message!.content_key_version! };
+    // opened once, so the unwrapped key sits in the cipher's memory too
+    expect(await h.container.cipher.open(h.database.db, location, sealed)).toBe('a backup would keep this');
+    const due = new Date(bulk.retention.deleteAfter!);
+    await sweep(due);
+    expect(await exists(bulk.id)).toBe(false);
+    await expect(h.container.cipher.open(h.database.db, location, sealed)).rejects.toThrow();
+
+    // a cipher without the bulk operation is called scope by scope
+    const other = await seedConversations(h.database.db, { accountId, count: 2, messages: 1, deleteAfter: new Date(due.getTime() + DAY) });
+    const destroyed: string[] = [];
+    const cipher = h.container.cipher;
+    const oneByOne: ContentCipher = {
+      seal: cipher.seal.bind(cipher),
+      open: cipher.open.bind(cipher),
+      prepareScope: cipher.prepareScope.bind(cipher),
+      destroyAccountKey: cipher.destroyAccountKey.bind(cipher),
+      destroyScopeKey: async (_exec, _accountId, scope) => void destroyed.push(scope.id),
+    };
+    await runLifecycleSweep({ ...h.container, cipher: oneByOne }, { now: new Date(due.getTime() + DAY), batchSize: 100 });
+    expect(destroyed.sort()).toEqual([...other].sort());
+  });
+
+  it('a message on a conversation under a legal hold keeps the hold in its deadline', async () => {
+    const accountId = await seedAccount(h.database.db);
+    const conversation = await h.container.conversations.create(accountId, { incognito: false });
+    await h.database.db
+      .insertInto('legal_holds')
+      .values({ id: randomUUID(), account_id: accountId, conversation_id: conversation.id, basis: 'test', until: null, notify_subject: false, created_at: h.clock.now(), created_by: 'legal', released_at: null })
+      .execute();
+    await h.container.conversations.appendMessage(accountId, conversation.id, { role: 'user', content: 'held' });
+    const row = await h.database.db.selectFrom('conversations').select(['delete_after', 'retention_rule']).where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ delete_after: null, retention_rule: 'legal_hold' });
+    await sweep(new Date('2999-01-01T00:00:00Z'));
+    expect(await exists(conversation.id)).toBe(true);
+  });
+
   it('works in batches of one transaction each and reports how many', async () => {
     const accountId = await seedAccount(h.database.db);
     const dueAt = at('2027-05-01T00:00:00Z');
@@ -151,7 +196,7 @@ describe('lifecycle sweep', () => {
     expect(deadline.getTime()).toBe(new Date(batch.exportAt).getTime() + h.policy.retention.trainingBatchDays * DAY);
 
     // Conversations expire long before the batch; only the batch is under test here.
-    const copyTargets = (await import('./sweep-targets.js')).defaultSweepTargets.filter((t) => t.dataClass !== 'conversations');
+    const copyTargets = (await import('./sweep-targets.js')).defaultSweepTargets.filter((t) => t.dataClass.startsWith('training_'));
     const early = await sweep(new Date(deadline.getTime() - 1), 100, copyTargets);
     expect(early.counts).toEqual({ training_records: 0, training_batches: 0 });
     const due = await sweep(deadline, 100, copyTargets);

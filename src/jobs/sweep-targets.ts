@@ -1,6 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { ContentCipher } from '../modules/content/content-cipher.js';
+import type { ContentCipher, ContentLocation } from '../modules/content/content-cipher.js';
+import { purgeExpiredTechnicalRecords, truncateOldIps } from '../modules/technical/technical.repository.js';
+import { purgeSpentEmailVerifications } from '../modules/identity/identity.repository.js';
+import { purgeExpiredVisitorConsents } from '../modules/cookies/cookies.repository.js';
+import { purgeStaleThrottleCounters } from '../modules/accounts/login-throttle.repository.js';
 
 /**
  * The registry of what a lifecycle sweep deletes. Each entry is one data class whose rows carry
@@ -37,6 +41,15 @@ export interface SweepTarget {
 
 const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0n);
 
+type OwnedScope = { accountId: string | null; scope: ContentLocation['keyScope'] };
+
+/** Crypto-shredding for a batch: in one round trip when the cipher can, else scope by scope. */
+async function destroyKeys(trx: Transaction<DB>, cipher: ContentCipher, owned: OwnedScope[]): Promise<void> {
+  if (owned.length === 0) return;
+  if (cipher.destroyScopeKeys) return cipher.destroyScopeKeys(trx, owned);
+  for (const o of owned) await cipher.destroyScopeKey(trx, o.accountId, o.scope);
+}
+
 /**
  * The product copy: conversations whose deadline has passed, with their messages, their
  * "already queued for training" marker (by foreign key) and their data key. A legal hold in force
@@ -48,41 +61,41 @@ export const conversationsTarget: SweepTarget = {
   alsoDeletes: ['messages'],
   async sweepBatch(trx, { now, limit, cipher }) {
     const at = now.toISOString();
-    const picked = await sql<{ account_id: string; id: string; content_persisted: boolean }>`
-      select c.account_id, c.id, c.content_persisted
-        from conversations c
-       where c.delete_after <= ${at}::timestamptz
-         and not exists (
-               select 1 from legal_holds h
-                where h.account_id = c.account_id
-                  and h.released_at is null
-                  and (h.until is null or h.until > ${at}::timestamptz)
-                  and (h.conversation_id is null or h.conversation_id = c.id))
-       order by c.delete_after
-       limit ${limit}
-         for update of c skip locked
-    `.execute(trx);
-    const rows = picked.rows;
-    if (rows.length === 0) return { ids: [], counts: { conversations: 0, messages: 0 } };
-    const accountIds = rows.map((r) => r.account_id);
-    const ids = rows.map((r) => r.id);
-    // Messages first and explicitly (not by cascade) so the receipt can count them.
-    const messages = await sql`
-      delete from messages m
-       using unnest(${accountIds}::uuid[], ${ids}::uuid[]) as v(account_id, id)
-       where m.account_id = v.account_id and m.conversation_id = v.id
-    `.execute(trx);
-    const conversations = await sql`
+    // One statement picks and deletes; messages and markers go by their foreign keys' cascade,
+    // exactly as a plain DELETE would take them, and are counted from the conversation's count.
+    const deleted = await sql<{ account_id: string; id: string; content_persisted: boolean; message_count: number }>`
+      with due as (
+        select c.account_id, c.id
+          from conversations c
+         where c.delete_after <= ${at}::timestamptz
+           and not exists (
+                 select 1 from legal_holds h
+                  where h.account_id = c.account_id
+                    and h.released_at is null
+                    and (h.until is null or h.until > ${at}::timestamptz)
+                    and (h.conversation_id is null or h.conversation_id = c.id))
+         order by c.delete_after
+         limit ${limit}
+           for update of c skip locked
+      )
       delete from conversations c
-       using unnest(${accountIds}::uuid[], ${ids}::uuid[]) as v(account_id, id)
-       where c.account_id = v.account_id and c.id = v.id
+       using due
+       where c.account_id = due.account_id and c.id = due.id
+      returning c.account_id, c.id, c.content_persisted, c.message_count
     `.execute(trx);
+    const rows = deleted.rows;
+    if (rows.length === 0) return { ids: [], counts: { conversations: 0, messages: 0 } };
     // The data key goes too: nothing is left that it could open. A conversation the user deleted
     // lost its key then already; destroying again is harmless and covers a crash in between.
-    for (const r of rows) {
-      if (r.content_persisted) await cipher.destroyScopeKey(trx, r.account_id, { kind: 'conversation', id: r.id });
-    }
-    return { ids, counts: { conversations: affected(conversations), messages: affected(messages) } };
+    await destroyKeys(
+      trx,
+      cipher,
+      rows.filter((r) => r.content_persisted).map((r) => ({ accountId: r.account_id, scope: { kind: 'conversation' as const, id: r.id } })),
+    );
+    return {
+      ids: rows.map((r) => r.id),
+      counts: { conversations: rows.length, messages: rows.reduce((n, r) => n + Number(r.message_count), 0) },
+    };
   },
 };
 
@@ -129,13 +142,79 @@ export const trainingBatchesTarget: SweepTarget = {
     const ids = picked.rows.map((r) => r.id);
     if (ids.length === 0) return { ids: [], counts: { training_batches: 0 } };
     const deleted = await sql`delete from training_batches where id = any(${ids}::uuid[])`.execute(trx);
-    for (const id of ids) await cipher.destroyScopeKey(trx, null, { kind: 'copy', id });
+    await destroyKeys(trx, cipher, ids.map((id) => ({ accountId: null, scope: { kind: 'copy' as const, id } })));
     return { ids, counts: { training_batches: affected(deleted) } };
   },
 };
 
-/** In order: a batch is only deleted after its records, in the same sweep. */
-export const defaultSweepTargets: readonly SweepTarget[] = [conversationsTarget, trainingRecordsTarget, trainingBatchesTarget];
+/**
+ * P24: technical request records past their own window (`retention.technical.days`, stored as
+ * `delete_after` at write). An account-wide legal hold in force keeps them.
+ */
+export const technicalRecordsTarget: SweepTarget = {
+  dataClass: 'technical_requests',
+  alsoDeletes: [],
+  async sweepBatch(trx, { now, limit }) {
+    const ids = await purgeExpiredTechnicalRecords(trx, now, limit);
+    return { ids, counts: { technical_requests: ids.length } };
+  },
+};
+
+/**
+ * P24: the IPs of technical records cut to their network once due
+ * (`retention.technical.truncateIpAfterDays`, stored as `ip_truncate_after` at write). Nothing is
+ * deleted: the count is of addresses irreversibly anonymised, a class of its own in the receipt.
+ */
+export const technicalIpsTarget: SweepTarget = {
+  dataClass: 'technical_ips_truncated',
+  alsoDeletes: [],
+  async sweepBatch(trx, { now, limit }) {
+    const ids = await truncateOldIps(trx, now, limit);
+    return { ids, counts: { technical_ips_truncated: ids.length } };
+  },
+};
+
+/** Email confirmation links once used or expired: they hold an address and serve nothing more. */
+export const emailVerificationsTarget: SweepTarget = {
+  dataClass: 'email_verifications',
+  alsoDeletes: [],
+  async sweepBatch(trx, { now, limit }) {
+    const ids = await purgeSpentEmailVerifications(trx, now, limit);
+    return { ids, counts: { email_verifications: ids.length } };
+  },
+};
+
+/** P25: a visitor's cookie choice once it no longer stands (`cookies.consentDays`, stored as `delete_after`). */
+export const visitorConsentsTarget: SweepTarget = {
+  dataClass: 'visitor_cookie_consents',
+  alsoDeletes: [],
+  async sweepBatch(trx, { now, limit }) {
+    const ids = await purgeExpiredVisitorConsents(trx, now, limit);
+    return { ids, counts: { visitor_cookie_consents: ids.length } };
+  },
+};
+
+/** Sign-in failure counters nobody has touched for their forget period (hashed keys, no identity). */
+export const loginThrottleTarget: SweepTarget = {
+  dataClass: 'login_throttle_counters',
+  alsoDeletes: [],
+  async sweepBatch(trx, { now, limit }) {
+    const ids = await purgeStaleThrottleCounters(trx, now, limit);
+    return { ids, counts: { login_throttle_counters: ids.length } };
+  },
+};
+
+/** In order: a batch is only deleted after its records, in the same sweep; expired technical records before cutting IPs. */
+export const defaultSweepTargets: readonly SweepTarget[] = [
+  conversationsTarget,
+  trainingRecordsTarget,
+  trainingBatchesTarget,
+  technicalRecordsTarget,
+  technicalIpsTarget,
+  emailVerificationsTarget,
+  visitorConsentsTarget,
+  loginThrottleTarget,
+];
 
 /** Every data class a sweep over `targets` reports, in order. */
 export function sweptClasses(targets: readonly SweepTarget[]): string[] {

@@ -11,6 +11,7 @@ export * from './policy.schema.js';
 export * from './policy.loader.js';
 export * from './retention.js';
 export * from './training.js';
+export * from './access.js';
 
 /** One entry point for every retention decision, whatever the copy. */
 export function decideRetention(facts: ConversationRetentionFacts | CopyRetentionFacts, policy: Policy): RetentionDecision {

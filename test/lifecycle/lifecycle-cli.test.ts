@@ -75,7 +75,8 @@ async function waitFor(read: () => string, pattern: RegExp, what: string, timeou
   }
 }
 
-describe('custos lifecycle run', () => {
+// Each command starts a process that opens the database: slow on a busy machine.
+describe('custos lifecycle run', { timeout: 180_000 }, () => {
   it('prints counts per data class, or one JSON object, and a second run at the same instant deletes nothing', async () => {
     const target = await newTarget();
     await seed(target);
@@ -115,8 +116,8 @@ describe('custos lifecycle run', () => {
   });
 });
 
-describe('background sweeps', () => {
-  it('custos worker sweeps at start and on its interval, and stops cleanly on SIGTERM', async () => {
+describe('background sweeps', { timeout: 180_000 }, () => {
+  it('custos worker sweeps as soon as it starts and stops cleanly on SIGTERM', async () => {
     const target = await newTarget();
     const { kept } = await seed(target);
     const child = spawn(process.execPath, [custosBin, 'worker', '--sweep-interval', '1h', ...target.args], {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/db/schema.js';
+import { newPseudonym } from '../../src/lib/ids.js';
 
 /**
  * Rows written straight into the tables, for tests and benchmarks of the sweep that need many
@@ -18,7 +19,7 @@ export async function seedAccount(db: Kysely<DB>, options: { kind?: 'consumer' |
       password_hash: 'x',
       kind: options.kind ?? 'consumer',
       org_id: options.orgId ?? null,
-      pseudonym: `USER${id.slice(0, 12)}`,
+      pseudonym: newPseudonym(),
       training_opt_in: false,
       created_at: new Date('2026-01-01T00:00:00Z'),
     })

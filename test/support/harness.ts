@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { randomBytes } from 'node:crypto';
 import { aesGcmSealer } from '../../src/modules/mfa/secret-sealer.js';
 import { createMemoryMailer, type MemoryMailer } from '../../src/modules/identity/mailer.js';
+import { generateAuditSigningKey } from '../../src/modules/audit/signing-key.js';
 
 /** A clock the test moves by hand. Only edges are mocked: this is one. */
 export class TestClock implements Clock {
@@ -75,6 +76,7 @@ export async function createHarness(options: { policy?: Policy; config?: Partial
     config, database, policy, clock, cipher, keyProvider, keystore: null, logger,
     sealer: aesGcmSealer(randomBytes(32)),
     mailer: outbox,
+    auditKey: generateAuditSigningKey(),
   });
   const app = await buildApp(container, { logger });
   await app.ready();

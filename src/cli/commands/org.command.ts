@@ -3,6 +3,7 @@ import { CliError, parsePositiveInt } from '../io.js';
 import type { CommandContext, DatabaseOptions } from '../context.js';
 import { formatTable } from './policy.command.js';
 import { withDatabaseOptions } from './database-options.js';
+import { isUuid } from '../../lib/ids.js';
 
 export function registerOrgCommands(program: Command, ctx: CommandContext) {
   const org = program.command('org').description('organisations (team, enterprise, API)');
@@ -30,6 +31,17 @@ export function registerOrgCommands(program: Command, ctx: CommandContext) {
         }),
       );
       ctx.io.out(JSON.stringify(created) + '\n');
+    });
+  withDatabaseOptions(org
+    .command('admin')
+    .description("make a member an administrator of their organisation, who answers staff access requests (P19)")
+    .requiredOption('--org <id>', 'the organisation')
+    .requiredOption('--account <id>', 'a member account of the organisation')
+    .option('--revoke', 'no longer an administrator'))
+    .action(async (o: DatabaseOptions & { org: string; account: string; revoke?: boolean }) => {
+      if (!isUuid(o.org) || !isUuid(o.account)) throw new CliError('--org and --account must be ids (UUIDs)');
+      const result = await ctx.withContainer(o, (c) => c.grants.setOrgAdmin(o.org, o.account, !o.revoke));
+      ctx.io.out(JSON.stringify(result) + '\n');
     });
   withDatabaseOptions(org
     .command('list')

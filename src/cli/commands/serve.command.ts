@@ -6,6 +6,8 @@ import { createLogger, openRuntime } from '../../runtime.js';
 import { startAdminChannel } from '../admin-channel.js';
 import { DEFAULT_SWEEP_BATCH } from '../../jobs/lifecycle-sweep.js';
 import { startSweeper } from '../../jobs/sweeper.js';
+import { DEFAULT_SEQUENCE_INTERVAL_MS, startAuditSequencer } from '../../jobs/audit-sequencer.js';
+import { startReviewSampler } from '../../jobs/review-sampler.js';
 import { CliError } from '../io.js';
 import type { CommandContext } from '../context.js';
 import { withDatabaseOptions } from './database-options.js';
@@ -38,8 +40,11 @@ export async function serve(config: AppConfig): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   logger.info({ address, database: container.database.kind, policyVersion: container.policy.version }, 'custos is serving');
   const sweeper = config.sweeper
-    ? startSweeper(container, { intervalMs: config.sweepIntervalMs, batchSize: DEFAULT_SWEEP_BATCH })
+    ? startSweeper({ ...container, compactKeys: () => container.keys.compact() }, { intervalMs: config.sweepIntervalMs, batchSize: DEFAULT_SWEEP_BATCH })
     : null;
+  // Every server signs checkpoints (they take turns under a lock); the daily review sample runs with the sweeps.
+  const sequencer = startAuditSequencer(container, { intervalMs: DEFAULT_SEQUENCE_INTERVAL_MS });
+  const reviewSampler = config.sweeper ? startReviewSampler(container) : null;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -49,6 +54,8 @@ export async function serve(config: AppConfig): Promise<void> {
   logger.info('stopping');
   // The sweep in progress finishes its batch before the database closes under it.
   await sweeper?.stop();
+  await sequencer.stop();
+  await reviewSampler?.stop();
   await app.close();
   for (const job of background) await job.close();
   await container.keystore?.close();

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { buildConfig, type AppConfig } from '../../config/config.js';
 import { DEFAULT_SWEEP_BATCH } from '../../jobs/lifecycle-sweep.js';
 import { startSweeper } from '../../jobs/sweeper.js';
+import { DEFAULT_SEQUENCE_INTERVAL_MS, startAuditSequencer } from '../../jobs/audit-sequencer.js';
+import { startReviewSampler } from '../../jobs/review-sampler.js';
 import { createLogger, openRuntime } from '../../runtime.js';
 import { CliError, parsePositiveInt } from '../io.js';
 import type { CommandContext, DatabaseOptions } from '../context.js';
@@ -15,7 +17,9 @@ import { withDatabaseOptions } from './database-options.js';
 export async function work(config: AppConfig, options: { batchSize: number }): Promise<void> {
   const logger = createLogger(config);
   const container = await openRuntime(config, { logger });
-  const sweeper = startSweeper(container, { intervalMs: config.sweepIntervalMs, batchSize: options.batchSize });
+  const sweeper = startSweeper({ ...container, compactKeys: () => container.keys.compact() }, { intervalMs: config.sweepIntervalMs, batchSize: options.batchSize });
+  const sequencer = startAuditSequencer(container, { intervalMs: DEFAULT_SEQUENCE_INTERVAL_MS });
+  const reviewSampler = startReviewSampler(container);
   logger.info({ database: container.database.kind, sweepIntervalMs: config.sweepIntervalMs }, 'custos worker is running');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -24,6 +28,8 @@ export async function work(config: AppConfig, options: { batchSize: number }): P
   });
   logger.info('stopping');
   await sweeper.stop();
+  await sequencer.stop();
+  await reviewSampler.stop();
   await container.keystore?.close();
   await container.database.close();
 }

@@ -37,6 +37,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       used_at timestamptz
     );
     create index email_verifications_account_idx on email_verifications (account_id);
+    create index email_verifications_expires_idx on email_verifications (expires_at);
 
     -- Only a processor's token and what a settings page shows: never a card number (P21).
     create table payment_methods (
@@ -78,16 +79,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- P25: every cookie choice is a new row; the latest one for its subject is in force.
     create table cookie_consents (
       id uuid primary key,
+      -- Insertion order: two choices within one millisecond still have a latest one.
+      seq bigint generated always as identity,
       account_id uuid references accounts (id) on delete cascade,
       visitor_hash bytea,
       granted text[] not null,
       gpc boolean not null,
       policy_version text not null,
       recorded_at timestamptz not null,
-      check ((account_id is null) <> (visitor_hash is null))
+      -- A visitor's choice is useless once it no longer stands (cookies.consentDays); an account's
+      -- choices stay with the account as its record of consent.
+      delete_after timestamptz,
+      check ((account_id is null) <> (visitor_hash is null)),
+      check (account_id is null or delete_after is null)
     );
-    create index cookie_consents_account_idx on cookie_consents (account_id, recorded_at desc) where account_id is not null;
-    create index cookie_consents_visitor_idx on cookie_consents (visitor_hash, recorded_at desc) where visitor_hash is not null;
+    create index cookie_consents_account_idx on cookie_consents (account_id, seq desc) where account_id is not null;
+    create index cookie_consents_visitor_idx on cookie_consents (visitor_hash, seq desc) where visitor_hash is not null;
+    create index cookie_consents_delete_after_idx on cookie_consents (delete_after) where delete_after is not null;
 
     create table terms_acceptances (
       account_id uuid not null references accounts (id) on delete cascade,
@@ -104,6 +112,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_failure_at timestamptz not null,
       blocked_until timestamptz
     );
+    create index login_throttle_last_failure_idx on login_throttle (last_failure_at);
   `.execute(db);
 }
 

@@ -3,6 +3,10 @@ import fc from 'fast-check';
 import { createHarness, type Harness } from '../../../test/support/harness.js';
 import { backoffMs, liveFailures, loginThrottleLimits, remainingBlockMs } from './login-throttle.js';
 import { argon2Parameters } from './passwords.js';
+import { eraseAccountSecurityData } from './security-data.repository.js';
+import { totpCodeAt } from '../mfa/totp.js';
+import { runLifecycleSweep } from '../../jobs/lifecycle-sweep.js';
+import { EMAIL_TOKEN_TTL_MS } from '../identity/identity.service.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -168,5 +172,43 @@ describe('sessions', () => {
     expect((await h.app.inject({ method: 'GET', url: '/v1/me', headers: user.auth })).statusCode).toBe(200);
     expect((await login({ email: user.email, password: user.password }, freshIp())).statusCode).toBe(401);
     expect((await login({ email: user.email, password: 'a brand new password' }, freshIp())).statusCode).toBe(201);
+  });
+});
+
+describe('erasure of sign-in and identity data', () => {
+  it('removes MFA, email links, payment token, cookie choices and phone of an account, and nothing of another', async () => {
+    const [gone, kept] = [await h.newUser(), await h.newUser()];
+    for (const user of [gone, kept]) {
+      const secret = (await h.app.inject({ method: 'POST', url: '/v1/me/mfa/totp', headers: user.auth })).json().secret as string;
+      await h.app.inject({ method: 'POST', url: '/v1/me/mfa/totp/verify', headers: user.auth, payload: { code: totpCodeAt(secret, h.clock.now()) } });
+      await h.app.inject({ method: 'PUT', url: '/v1/me/payment-method', headers: user.auth, payload: { processorToken: 'pm_erase', brand: 'visa', last4: '4242', expMonth: 1, expYear: 2031 } });
+      await h.app.inject({ method: 'PUT', url: '/v1/me/cookie-consent', headers: user.auth, payload: { categories: { analytics: true } } });
+      await h.app.inject({ method: 'PATCH', url: '/v1/me', headers: user.auth, payload: { phone: '+14155552671' } });
+    }
+    await h.database.db.transaction().execute((trx) => eraseAccountSecurityData(trx, gone.id));
+    const count = async (table: 'mfa_totp' | 'mfa_recovery_codes' | 'email_verifications' | 'payment_methods' | 'cookie_consents', id: string) =>
+      (await h.database.db.selectFrom(table).select('account_id').where('account_id', '=', id).execute()).length;
+    for (const table of ['mfa_totp', 'mfa_recovery_codes', 'email_verifications', 'payment_methods', 'cookie_consents'] as const) {
+      expect(await count(table, gone.id)).toBe(0);
+      expect(await count(table, kept.id)).toBeGreaterThan(0);
+    }
+    const phones = await h.database.db.selectFrom('accounts').select(['id', 'phone']).where('id', 'in', [gone.id, kept.id]).execute();
+    expect(phones.find((p) => p.id === gone.id)!.phone).toBeNull();
+    expect(phones.find((p) => p.id === kept.id)!.phone).toBe('+14155552671');
+  });
+});
+
+describe('lifecycle of sign-in data', () => {
+  it('the lifecycle sweep forgets stale throttle counters, spent email links and visitors\' lapsed cookie choices', async () => {
+    await login({ email: 'forgotten@example.test', password: 'x' }, freshIp());
+    await h.newUser();
+    await h.app.inject({ method: 'PUT', url: '/v1/cookie-consent', payload: { categories: { analytics: true } } });
+    const horizon = Math.max(loginThrottleLimits.forgetAfterMs, EMAIL_TOKEN_TTL_MS, h.policy.cookies.consentDays * 86_400_000);
+    const receipt = await runLifecycleSweep(h.container, { now: new Date(h.clock.now().getTime() + horizon), batchSize: 100 });
+    expect(receipt.counts.login_throttle_counters).toBeGreaterThan(0);
+    expect(receipt.counts.email_verifications).toBeGreaterThan(0);
+    expect(receipt.counts.visitor_cookie_consents).toBeGreaterThan(0);
+    expect(await h.database.db.selectFrom('login_throttle').select('key').execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('cookie_consents').select('id').where('visitor_hash', 'is not', null).execute()).toEqual([]);
   });
 });

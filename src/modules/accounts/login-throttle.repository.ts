@@ -51,12 +51,26 @@ export async function clearThrottle(exec: Executor, key: Buffer): Promise<void> 
   await exec.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
 
-/** Counters nobody has touched for the forget period and that block nothing any more. */
-export async function purgeStaleThrottleCounters(exec: Executor, now: Date, limits: Pick<ThrottleLimits, 'forgetAfterMs'> = loginThrottleLimits): Promise<number> {
-  const result = await exec
+/** Counters nobody has touched for the forget period and that block nothing any more: at most `limit`. Returns their keys (hex). */
+export async function purgeStaleThrottleCounters(
+  exec: Executor,
+  now: Date,
+  limit: number,
+  limits: Pick<ThrottleLimits, 'forgetAfterMs'> = loginThrottleLimits,
+): Promise<string[]> {
+  const rows = await exec
     .deleteFrom('login_throttle')
-    .where('last_failure_at', '<=', new Date(now.getTime() - limits.forgetAfterMs))
-    .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', now)]))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .where('key', 'in', (eb) =>
+      eb
+        .selectFrom('login_throttle')
+        .select('key')
+        .where('last_failure_at', '<=', new Date(now.getTime() - limits.forgetAfterMs))
+        .where((w) => w.or([w('blocked_until', 'is', null), w('blocked_until', '<=', now)]))
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning('key')
+    .execute();
+  return rows.map((r) => r.key.toString('hex'));
 }

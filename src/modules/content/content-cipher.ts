@@ -33,6 +33,8 @@ export interface ContentCipher {
   prepareScope(exec: Executor, accountId: string | null, scope: ContentLocation['keyScope']): Promise<void>;
   /** Crypto-shredding: after this, nothing sealed under the scope opens again. */
   destroyScopeKey(exec: Executor, accountId: string | null, scope: ContentLocation['keyScope']): Promise<void>;
+  /** The same for many scopes at once (a sweep batch): one round trip instead of one per scope. */
+  destroyScopeKeys?(exec: Executor, owned: readonly { accountId: string | null; scope: ContentLocation['keyScope'] }[]): Promise<void>;
   /** Crypto-shredding of a whole account: every scope of the account becomes unreadable at once. */
   destroyAccountKey(exec: Executor, accountId: string): Promise<void>;
 }

@@ -43,6 +43,41 @@ export async function lockLiveConversation(exec: Executor, accountId: string, id
     .executeTakeFirst();
 }
 
+/**
+ * The owner's live conversation, locked, together with every fact its retention decision needs
+ * (account, organisation, unreleased legal holds): one round trip instead of three on the path
+ * every message takes.
+ */
+export async function lockLiveConversationWithFacts(exec: Executor, accountId: string, id: string) {
+  const result = await sql<{
+    id: string;
+    incognito: boolean;
+    content_persisted: boolean;
+    message_count: number;
+    kind: 'consumer' | 'team' | 'enterprise' | 'api';
+    training_opt_in: boolean;
+    deleted_at: Date | string | null;
+    zero_data_retention: boolean | null;
+    retention_days: number | null;
+    training_consent: boolean | null;
+    holds: { id: string; conversation_id: string | null; until: string | null }[] | string;
+  }>`
+    select c.id, c.incognito, c.content_persisted, c.message_count,
+           a.kind, a.training_opt_in, a.deleted_at, o.zero_data_retention, o.retention_days, o.training_consent,
+           coalesce((select json_agg(json_build_object('id', h.id, 'conversation_id', h.conversation_id, 'until', h.until))
+                       from legal_holds h
+                      where h.account_id = c.account_id and h.released_at is null), '[]'::json) as holds
+      from conversations c
+      join accounts a on a.id = c.account_id
+      left join organisations o on o.id = a.org_id
+     where c.account_id = ${accountId} and c.id = ${id} and c.deleted_at is null
+       for update of c
+  `.execute(exec);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return { ...row, holds: typeof row.holds === 'string' ? (JSON.parse(row.holds) as Exclude<typeof row.holds, string>) : row.holds };
+}
+
 export async function findLiveConversation(exec: Executor, accountId: string, id: string) {
   return exec
     .selectFrom('conversations')

@@ -6,14 +6,16 @@ import type { ContentCipher, ContentLocation } from '../content/content-cipher.j
 import type { Executor } from '../../db/executor.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { decideForConversation, gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
+import { accountFactsFrom, decideForConversation, gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
+import { holdProtection } from '../holds/holds.service.js';
+import { appendAudit } from '../audit/audit.repository.js';
 import {
   findLiveConversation,
   insertConversation,
   insertMessageAndTouch,
   listHistory,
   listMessages,
-  lockLiveConversation,
+  lockLiveConversationWithFacts,
   markConversationDeleted,
 } from './conversations.repository.js';
 
@@ -92,10 +94,9 @@ export function createConversationsModule({ db, clock, policy, cipher, maxConten
       }
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
-        const conversation = await lockLiveConversation(trx, accountId, conversationId);
+        const conversation = await lockLiveConversationWithFacts(trx, accountId, conversationId);
         if (!conversation) throw notFound('conversation');
-        const facts = await gatherAccountFacts(trx, accountId);
-        if (!facts) throw notFound('conversation');
+        const facts = accountFactsFrom(conversation, conversation.holds);
         const decision = decideForConversation(
           facts,
           { id: conversationId, incognito: conversation.incognito, lastActivityAt: now, deletedAt: null },
@@ -181,8 +182,18 @@ export function createConversationsModule({ db, clock, policy, cipher, maxConten
       await db.transaction().execute(async (trx) => {
         const deleted = await markConversationDeleted(trx, accountId, conversationId, now);
         if (!deleted) throw notFound('conversation');
-        await cipher.destroyScopeKey(trx, accountId, { kind: 'conversation', id: conversationId });
+        // Under a legal hold the content must survive (P13): the key stays until the hold is released.
+        const held = (await holdProtection(trx, accountId, now)).covers(conversationId);
+        if (!held) await cipher.destroyScopeKey(trx, accountId, { kind: 'conversation', id: conversationId });
         await recomputeDeadlines(trx, policy, accountId, now, [conversationId]);
+        const owner = await trx.selectFrom('accounts').select('pseudonym').where('id', '=', accountId).executeTakeFirstOrThrow();
+        await appendAudit(trx, {
+          kind: 'conversation.delete',
+          at: now,
+          actor: `user:${owner.pseudonym}`,
+          subject: owner.pseudonym,
+          refs: { conversation: conversationId, keyDestroyed: !held, heldByLegalHold: held },
+        });
       });
     },
   };

@@ -4,7 +4,7 @@ export type ConsentSubject = { accountId: string } | { visitorHash: Buffer };
 
 export async function insertCookieConsent(
   exec: Executor,
-  c: { id: string; subject: ConsentSubject; granted: string[]; gpc: boolean; policyVersion: string; recordedAt: Date },
+  c: { id: string; subject: ConsentSubject; granted: string[]; gpc: boolean; policyVersion: string; recordedAt: Date; deleteAfter: Date | null },
 ): Promise<void> {
   await exec
     .insertInto('cookie_consents')
@@ -16,6 +16,7 @@ export async function insertCookieConsent(
       gpc: c.gpc,
       policy_version: c.policyVersion,
       recorded_at: c.recordedAt,
+      delete_after: 'visitorHash' in c.subject ? c.deleteAfter : null,
     })
     .execute();
 }
@@ -23,22 +24,17 @@ export async function insertCookieConsent(
 export async function latestCookieConsent(exec: Executor, subject: ConsentSubject) {
   let query = exec.selectFrom('cookie_consents').select(['granted', 'gpc', 'policy_version', 'recorded_at']);
   query = 'accountId' in subject ? query.where('account_id', '=', subject.accountId) : query.where('visitor_hash', '=', subject.visitorHash);
-  return query.orderBy('recorded_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return query.orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
-/** A visitor's choices are of no use once they no longer stand (cookies.consentDays): they go. */
-export async function purgeExpiredVisitorConsents(exec: Executor, now: Date, consentDays: number, limit = 1000): Promise<number> {
-  const cutoff = new Date(now.getTime() - consentDays * 86_400_000);
-  const result = await exec
+/** Visitors' choices that no longer stand (`delete_after`, set from cookies.consentDays): at most `limit`. */
+export async function purgeExpiredVisitorConsents(exec: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await exec
     .deleteFrom('cookie_consents')
     .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('cookie_consents')
-        .select('id')
-        .where('visitor_hash', 'is not', null)
-        .where('recorded_at', '<=', cutoff)
-        .limit(limit),
+      eb.selectFrom('cookie_consents').select('id').where('delete_after', '<=', now).orderBy('delete_after').limit(limit).forUpdate().skipLocked(),
     )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

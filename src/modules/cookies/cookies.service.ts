@@ -74,6 +74,7 @@ export function createCookiesModule({ db, clock, policy }: CookiesDeps) {
         gpc,
         policyVersion: policy.version,
         recordedAt: now,
+        deleteAfter: consentExpiresAt({ granted, recordedAt: now }, policy),
       });
       return { view: await view(effectiveHolder, gpc), newVisitorToken };
     },

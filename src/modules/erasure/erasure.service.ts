@@ -6,6 +6,8 @@ import type { ContentCipher } from '../content/content-cipher.js';
 import { unauthorized } from '../../lib/errors.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import { recomputeDeadlines } from '../retention/retention.service.js';
+import { holdProtection } from '../holds/holds.service.js';
+import { appendAudit } from '../audit/audit.repository.js';
 
 export interface ErasureDeps {
   db: Kysely<DB>;
@@ -57,7 +59,25 @@ export function createErasureModule({ db, clock, policy, cipher }: ErasureDeps) 
         .where('id', '=', accountId)
         .execute();
       await trx.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
-      await cipher.destroyAccountKey(trx, accountId);
+      // A legal hold keeps what it names readable (P13): then the account key stays, and only the
+      // keys of the conversations the hold does not name are destroyed now.
+      const protection = await holdProtection(trx, accountId, now);
+      if (!protection.any) {
+        await cipher.destroyAccountKey(trx, accountId);
+      } else {
+        const conversations = await trx.selectFrom('conversations').select(['id', 'content_persisted']).where('account_id', '=', accountId).execute();
+        for (const c of conversations) {
+          if (c.content_persisted && !protection.covers(c.id)) await cipher.destroyScopeKey(trx, accountId, { kind: 'conversation', id: c.id });
+        }
+      }
+      const { pseudonym } = await trx.selectFrom('accounts').select('pseudonym').where('id', '=', accountId).executeTakeFirstOrThrow();
+      await appendAudit(trx, {
+        kind: 'account.delete',
+        at: now,
+        actor: `user:${pseudonym}`,
+        subject: pseudonym,
+        refs: { accountKeyDestroyed: !protection.any, heldByLegalHold: protection.any },
+      });
     });
   }
 

@@ -75,17 +75,20 @@ export async function updateProfile(exec: Executor, accountId: string, changes: 
   await exec.updateTable('accounts').set(changes).where('id', '=', accountId).execute();
 }
 
-/** Used and expired links hold an address and nothing else of use: they go at the next sweep. */
-export async function purgeSpentEmailVerifications(exec: Executor, now: Date, limit = 1000): Promise<number> {
-  const result = await exec
+/** Used and expired links hold an address and nothing else of use: at most `limit` go per call. */
+export async function purgeSpentEmailVerifications(exec: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await exec
     .deleteFrom('email_verifications')
     .where('id', 'in', (eb) =>
       eb
         .selectFrom('email_verifications')
         .select('id')
         .where((w) => w.or([w('used_at', 'is not', null), w('expires_at', '<=', now)]))
-        .limit(limit),
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
     )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -66,7 +66,7 @@ describe('email verification', () => {
     const user = await h.newUser();
     await h.app.inject({ method: 'POST', url: '/v1/me/email-verification', headers: user.auth });
     h.clock.set(new Date(h.clock.now().getTime() + EMAIL_TOKEN_TTL_MS + 1));
-    await purgeSpentEmailVerifications(h.database.db, h.clock.now());
+    await purgeSpentEmailVerifications(h.database.db, h.clock.now(), 100);
     expect(await h.database.db.selectFrom('email_verifications').selectAll().where('account_id', '=', user.id).execute()).toEqual([]);
   });
 });

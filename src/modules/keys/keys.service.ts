@@ -6,6 +6,9 @@ import { RootKeyError, type RotatableKeyProvider } from '../../crypto/key-provid
 import { notFound } from '../../lib/errors.js';
 import { accountKeyAad, dataKeyAad, type KeystoreCipher } from './keystore-cipher.js';
 import { clearPendingCompaction, deleteOrphanDataKeys, maxPendingId } from './keystore.repository.js';
+import type { Executor } from '../../db/executor.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { AuditRecord } from '../audit/audit-record.js';
 
 export type Progress = (done: number, total: number) => void;
 
@@ -15,12 +18,17 @@ export interface KeysDeps {
   provider: RotatableKeyProvider;
   cipher: KeystoreCipher;
   clock: Clock;
+  /** The main database, where the audit log lives (the same as `db` unless KEYSTORE_URL is set). */
+  auditDb?: Kysely<DB>;
 }
 
 const BATCH = 500;
 
 /** Key rotation and keystore compaction. Each batch is a short transaction: the service keeps running. */
-export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
+export function createKeysModule({ db, provider, cipher, clock, auditDb = db }: KeysDeps) {
+  // With the keystore in its own database no transaction spans both: the entry follows the commit.
+  const auditAfter = (record: AuditRecord) => (auditDb === db ? Promise.resolve() : appendAudit(auditDb, record));
+  const auditWithin = (trx: Executor, record: AuditRecord) => (auditDb === db ? appendAudit(trx, record) : Promise.resolve());
   return {
     /**
      * Rewraps every key held under an older root version with the current one, then retires the
@@ -96,12 +104,14 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
         }
       }
       cipher.clearCache();
+      // Root rotation runs as many short transactions; its one entry is written when it is complete.
+      await appendAudit(auditDb, { kind: 'key.rotate', at: clock.now(), actor: 'operator', subject: null, refs: { scope: 'root', version: current, rewrapped: done, retired: retired.map(String) } });
       return { currentVersion: current, rewrapped: done, retired, removeFromEnvironment: stillConfigured };
     },
 
     /** A new key version for one account: its conversation keys are rewrapped, the old version destroyed. */
     async rotateAccount(accountId: string, options: { progress?: Progress } = {}) {
-      return db.transaction().execute(async (trx) => {
+      const { result, record } = await db.transaction().execute(async (trx) => {
         const currentRow = await trx
           .selectFrom('keystore.account_keys')
           .selectAll()
@@ -136,8 +146,13 @@ export function createKeysModule({ db, provider, cipher, clock }: KeysDeps) {
         await trx.deleteFrom('keystore.account_keys').where('account_id', '=', accountId).where('version', '<', version).execute();
         await trx.insertInto('keystore.pending_compaction').values({ destroyed_at: clock.now(), what: 'retired account key version' }).execute();
         cipher.clearCache();
-        return { accountId, version, rewrapped: dataKeys.length };
+        const owner = await (auditDb === db ? trx : auditDb).selectFrom('accounts').select('pseudonym').where('id', '=', accountId).executeTakeFirst();
+        const record: AuditRecord = { kind: 'key.rotate', at: clock.now(), actor: 'operator', subject: owner?.pseudonym ?? null, refs: { scope: 'account', version, rewrapped: dataKeys.length } };
+        await auditWithin(trx, record);
+        return { result: { accountId, version, rewrapped: dataKeys.length }, record };
       });
+      await auditAfter(record);
+      return result;
     },
 
     /**

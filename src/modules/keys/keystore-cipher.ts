@@ -11,6 +11,7 @@ import {
   currentAccountKey,
   deleteAccountKeys,
   deleteDataKeys,
+  deleteDataKeysOf,
   findDataKey,
   insertAccountKey,
   insertDataKey,
@@ -173,6 +174,23 @@ export class KeystoreCipher implements ContentCipher {
     await deleteDataKeys(keys, scope);
     await notePendingCompaction(keys, `data key ${scope.kind}`, this.deps.clock.now());
     this.forget(`d:${accountId ?? '-'}:${scope.kind}:${scope.id}:`);
+  }
+
+  /** destroyScopeKey for a whole sweep batch: one delete, one compaction note, one pass over the cache. */
+  async destroyScopeKeys(exec: Executor, owned: readonly { accountId: string | null; scope: Scope }[]): Promise<void> {
+    if (owned.length === 0) return;
+    const keys = this.exec(exec);
+    const destroyed = await deleteDataKeysOf(keys, owned.map((o) => o.scope));
+    if (destroyed > 0) await notePendingCompaction(keys, `${destroyed} data keys`, this.deps.clock.now());
+    // Cache ids are `${scopeId}:${version}`; the same eviction as forget(), in one pass.
+    const scopes = new Set(owned.map((o) => `d:${o.accountId ?? '-'}:${o.scope.kind}:${o.scope.id}`));
+    for (const [id, entry] of this.cache) {
+      if (scopes.has(id.slice(0, id.lastIndexOf(':')))) {
+        entry.key.fill(0);
+        this.cache.delete(id);
+      }
+    }
+    for (const id of scopes) this.currentVersions.delete(id);
   }
 
   /**

@@ -89,6 +89,17 @@ export async function deleteOrphanDataKeys(exec: Executor, limit: number): Promi
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** Deletes the data keys of many scopes in one statement (a sweep batch). */
+export async function deleteDataKeysOf(exec: Executor, scopes: readonly Scope[]): Promise<number> {
+  if (scopes.length === 0) return 0;
+  const result = await sql`
+    delete from keystore.data_keys k
+     using unnest(${scopes.map((s) => s.kind)}::text[], ${scopes.map((s) => s.id)}::uuid[]) as v(kind, id)
+     where k.scope_kind = v.kind and k.scope_id = v.id
+  `.execute(exec);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
 export async function notePendingCompaction(exec: Executor, what: string, at: Date) {
   await exec.insertInto('keystore.pending_compaction').values({ destroyed_at: at, what }).execute();
 }

@@ -5,6 +5,7 @@ import type { Policy } from '../../policy/index.js';
 import { badRequest } from '../../lib/errors.js';
 import { newToken, sha256, uuidv7 } from '../../lib/ids.js';
 import { insertOrganisation, listOrganisations } from './organisations.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
 
 export interface NewOrganisationInput {
   name: string;
@@ -40,17 +41,29 @@ export function createOrganisationsModule({ db, clock, policy }: OrganisationsDe
       const now = clock.now();
       const id = uuidv7(now.getTime());
       const inviteToken = newToken('inv');
-      await insertOrganisation(db, {
-        id,
-        name: input.name,
+      const settings = {
         kind: input.kind,
-        zero_data_retention: input.zeroDataRetention,
-        retention_days: input.retentionDays,
-        training_consent: input.trainingConsent,
-        require_mfa: input.requireMfa ?? false,
-        access_approval_required: input.accessApprovalRequired ?? input.kind === 'enterprise',
-        invite_token_hash: sha256(inviteToken),
-        created_at: now,
+        zeroDataRetention: input.zeroDataRetention,
+        retentionDays: input.retentionDays,
+        trainingConsent: input.trainingConsent,
+        requireMfa: input.requireMfa ?? false,
+        accessApprovalRequired: input.accessApprovalRequired ?? input.kind === 'enterprise',
+      };
+      await db.transaction().execute(async (trx) => {
+        await insertOrganisation(trx, {
+          id,
+          name: input.name,
+          kind: input.kind,
+          zero_data_retention: settings.zeroDataRetention,
+          retention_days: settings.retentionDays,
+          training_consent: settings.trainingConsent,
+          require_mfa: settings.requireMfa,
+          access_approval_required: settings.accessApprovalRequired,
+          invite_token_hash: sha256(inviteToken),
+          created_at: now,
+        });
+        // An organisation's settings decide retention, training and staff access for its members.
+        await appendAudit(trx, { kind: 'org.create', at: now, actor: 'operator', subject: null, refs: { org: id, ...settings } });
       });
       return { id, inviteToken };
     },

@@ -6,6 +6,7 @@ import { notFound } from '../../lib/errors.js';
 import type { RequestOrigin } from '../accounts/accounts.service.js';
 import { gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
 import { appendConsent, listConsent } from './consent.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
 
 export interface PrivacyDeps {
   db: Kysely<DB>;
@@ -37,7 +38,7 @@ export function createPrivacyModule({ db, clock, policy }: PrivacyDeps) {
       await db.transaction().execute(async (trx) => {
         const current = await trx
           .selectFrom('accounts')
-          .select(['training_opt_in', 'kind'])
+          .select(['training_opt_in', 'kind', 'pseudonym'])
           .where('id', '=', accountId)
           .forUpdate()
           .executeTakeFirst();
@@ -53,6 +54,13 @@ export function createPrivacyModule({ db, clock, policy }: PrivacyDeps) {
           ...origin,
         });
         await recomputeDeadlines(trx, policy, accountId, now);
+        await appendAudit(trx, {
+          kind: 'consent.change',
+          at: now,
+          actor: `user:${current.pseudonym}`,
+          subject: current.pseudonym,
+          refs: { trainingOptIn, policyVersion: policy.version, source: 'settings' },
+        });
       });
       return settings(accountId);
     },

@@ -29,6 +29,21 @@ export interface AccountRetentionFacts {
 export async function gatherAccountFacts(exec: Executor, accountId: string): Promise<AccountRetentionFacts | null> {
   const [account, holds] = await Promise.all([loadAccountFacts(exec, accountId), loadHolds(exec, accountId)]);
   if (!account) return null;
+  return accountFactsFrom(account, holds);
+}
+
+/** The facts from an account row (joined with its organisation) and its unreleased holds. */
+export function accountFactsFrom(
+  account: {
+    kind: AccountRetentionFacts['accountKind'];
+    training_opt_in: boolean;
+    deleted_at: Date | string | null;
+    zero_data_retention: boolean | null;
+    retention_days: number | null;
+    training_consent: boolean | null;
+  },
+  holds: readonly { id: string; conversation_id: string | null; until: Date | string | null }[],
+): AccountRetentionFacts {
   return {
     accountKind: account.kind,
     org:

@@ -16,7 +16,12 @@ export function normalizeIp(ip: string | null | undefined): string | null {
   return null;
 }
 
-function expandIpv6(ip: string): number[] {
+function expandIpv6(address: string): number[] {
+  // An embedded IPv4 tail (::ffff:1.2.3.4, 64:ff9b::1.2.3.4) is the last two groups.
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  const ip = dotted
+    ? `${dotted[1]}${((Number(dotted[2]) << 8) | Number(dotted[3])).toString(16)}:${((Number(dotted[4]) << 8) | Number(dotted[5])).toString(16)}`
+    : address;
   const [head = '', tail] = ip.split('::');
   const parse = (part: string) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
   const h = parse(head);
@@ -28,7 +33,6 @@ function expandIpv6(ip: string): number[] {
 export function truncateIp(ip: string): string {
   if (isIPv4(ip)) return `${ip.split('.').slice(0, 3).join('.')}.0`;
   if (isIPv6(ip)) {
-    if (ip.includes('.')) return '::';
     const [a, b, c] = expandIpv6(ip);
     const groups = [a, b, c].map((g) => (g ?? 0).toString(16));
     // Trailing zero groups fold into the `::`, as inet's text form writes them.

@@ -1,0 +1,165 @@
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { systemClock } from '../src/lib/clock.js';
+import { appendAudit, appendAuditMany } from '../src/modules/audit/audit.repository.js';
+import { createAuditModule } from '../src/modules/audit/audit.service.js';
+import { generateAuditSigningKey } from '../src/modules/audit/signing-key.js';
+import type { AuditRecord } from '../src/modules/audit/audit-record.js';
+import { MerkleTree } from '../src/audit/tree.js';
+import { freshDatabase, percentile, printTable, recordResult } from './support.js';
+
+/**
+ * `npm run bench -- audit [--entries 1000000] [--seconds 10] [--concurrency 1,16,64]` on
+ * PostgreSQL (BENCH_DATABASE_URL, a fresh database per run):
+ *
+ * 1. durable appends per second: committed transactions (BEGIN, INSERT, COMMIT with the server's
+ *    default synchronous_commit = on, so each COMMIT waits for its WAL flush), from N connections
+ *    at once. PostgreSQL flushes the WAL of concurrent commits together (group commit), which is
+ *    what makes many connections faster than one. Also with 10 entries per transaction (an
+ *    action that records several facts), counted as entries per second.
+ * 2. sequencing: the sequencer turning pending entries into leaves with signed checkpoints.
+ * 3. `audit verify` over the whole log (recomputing every leaf hash and the tree from the rows).
+ * 4. inclusion proofs: from the process's in-memory tree, and end to end through the module
+ *    (which first runs the sequencer and reads the latest checkpoint).
+ */
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const record = (i: number): AuditRecord => ({
+  kind: 'staff.read',
+  at: new Date(Date.UTC(2026, 0, 1) + i),
+  actor: `staff:0190f5a0-1c2d-7000-8000-${String(i % 97).padStart(12, '0')}`,
+  subject: `USER${100000000000 + (i % 50_000)}`,
+  refs: {
+    grant: `0190f5a0-1c2d-7000-9000-${String(i % 10_000).padStart(12, '0')}`,
+    role: 'trust_safety',
+    purpose: 'policy_violation',
+    caseRef: `CASE-${i % 1000}`,
+    opened: 'conversation',
+    conversation: `0190f5a0-1c2d-7000-a000-${String(i).padStart(12, '0')}`,
+  },
+});
+
+async function appendRate(url: string, connections: number, seconds: number, perTransaction: number) {
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: connections });
+  try {
+    let committed = 0;
+    let i = 0;
+    const latencies: number[] = [];
+    const deadline = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < deadline) {
+          const batch = Array.from({ length: perTransaction }, () => record(i++));
+          const start = performance.now();
+          await database.db.transaction().execute((trx) => (perTransaction === 1 ? appendAudit(trx, batch[0]!) : appendAuditMany(trx, batch)));
+          latencies.push(performance.now() - start);
+          committed += perTransaction;
+        }
+      }),
+    );
+    latencies.sort((a, b) => a - b);
+    return { perSecond: committed / seconds, transactions: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), entries: committed };
+  } finally {
+    await database.close();
+  }
+}
+
+async function bulkLoad(database: Database, total: number, already: number) {
+  const chunk = 5_000;
+  for (let from = already; from < total; from += chunk) {
+    await appendAuditMany(database.db, Array.from({ length: Math.min(chunk, total - from) }, (_, k) => record(from + k)));
+  }
+}
+
+export async function run(args: string[]) {
+  const entries = Number(flag(args, 'entries') ?? 1_000_000);
+  const seconds = Number(flag(args, 'seconds') ?? 10);
+  const concurrency = (flag(args, 'concurrency') ?? '1,16,64').split(',').map(Number);
+  const fresh = await freshDatabase();
+  const database = await openDatabase({ kind: 'postgres', url: fresh.url, poolSize: 4 });
+  try {
+    await migrateToLatest(database.db);
+    const settings = await sql<{ sc: string; fsync: string }>`select current_setting('synchronous_commit') as sc, current_setting('fsync') as fsync`.execute(database.db);
+    console.log(`synchronous_commit=${settings.rows[0]!.sc} fsync=${settings.rows[0]!.fsync}`);
+
+    const appendRows: Record<string, string | number>[] = [];
+    const appendResults: Record<string, unknown>[] = [];
+    for (const perTransaction of [1, 10]) {
+      for (const c of concurrency) {
+        const r = await appendRate(fresh.url, c, seconds, perTransaction);
+        appendResults.push({ connections: c, entriesPerTransaction: perTransaction, ...r });
+        appendRows.push({ connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2) });
+      }
+    }
+    printTable(appendRows);
+
+    // The log to verify: what the append runs wrote, topped up to `entries` with bulk inserts.
+    const already = Number((await sql<{ n: string }>`select count(*) as n from audit_entries`.execute(database.db)).rows[0]!.n);
+    await bulkLoad(database, entries, already);
+    const key = generateAuditSigningKey();
+    const sequencer = createAuditModule({ db: database.db, clock: systemClock, key, origin: 'bench/audit', batchSize: 50_000 });
+    let start = performance.now();
+    const sequenced = await sequencer.sequence();
+    const sequenceMs = performance.now() - start;
+    await sql`vacuum analyze audit_entries`.execute(database.db);
+    console.log(`sequenced ${sequenced.sequenced} entries in ${(sequenceMs / 1000).toFixed(1)} s (${Math.round(sequenced.sequenced / (sequenceMs / 1000))} entries/s), log size ${sequenced.size}`);
+
+    // A fresh module: nothing cached, everything recomputed from the rows.
+    const verifier = createAuditModule({ db: database.db, clock: systemClock, key, origin: 'bench/audit' });
+    start = performance.now();
+    const report = await verifier.verify();
+    const verifyMs = performance.now() - start;
+    if (!report.ok) throw new Error(`the benchmark log does not verify: ${report.problems[0]?.message}`);
+    console.log(`audit verify: ${report.size} entries, ${report.checkpoints} checkpoints in ${(verifyMs / 1000).toFixed(2)} s`);
+
+    // Proofs: the tree a process rebuilds from the stored leaf hashes, then proofs from it.
+    start = performance.now();
+    const leaves = await sql<{ leaf_hash: Buffer }>`select leaf_hash from audit_entries where seq is not null order by seq`.execute(database.db);
+    const tree = MerkleTree.fromLeafHashes(leaves.rows.map((r) => r.leaf_hash));
+    const rebuildMs = performance.now() - start;
+    const size = tree.size;
+    const samples = 10_000;
+    const proofTimes: number[] = [];
+    for (let s = 0; s < samples; s++) {
+      const index = Math.floor((s * 7919 * 104729) % size);
+      const t0 = performance.now();
+      tree.inclusionProof(index, size);
+      proofTimes.push(performance.now() - t0);
+    }
+    proofTimes.sort((a, b) => a - b);
+    const endToEnd: number[] = [];
+    await verifier.inclusionProof(0); // loads the module's tree once
+    for (let s = 0; s < 200; s++) {
+      const t0 = performance.now();
+      await verifier.inclusionProof(Math.floor((s * 104729) % size));
+      endToEnd.push(performance.now() - t0);
+    }
+    endToEnd.sort((a, b) => a - b);
+
+    const summary = [
+      { measure: 'durable appends/s, 1 entry per txn (best)', value: Math.round(Math.max(...appendResults.filter((r) => r.entriesPerTransaction === 1).map((r) => r.perSecond as number))), target: '>= 10000' },
+      { measure: 'durable entries/s, 10 per txn (best)', value: Math.round(Math.max(...appendResults.filter((r) => r.entriesPerTransaction === 10).map((r) => r.perSecond as number))), target: '' },
+      { measure: `sequencing, entries/s`, value: Math.round(sequenced.sequenced / (sequenceMs / 1000)), target: '' },
+      { measure: `audit verify, ${size} entries, s`, value: (verifyMs / 1000).toFixed(2), target: '<= 10' },
+      { measure: 'tree rebuild from stored leaf hashes, s', value: (rebuildMs / 1000).toFixed(2), target: '' },
+      { measure: 'inclusion proof from the tree, p50 / p99 ms', value: `${percentile(proofTimes, 50).toFixed(4)} / ${percentile(proofTimes, 99).toFixed(4)}`, target: '<= 1' },
+      { measure: 'inclusion proof end to end (sequencer pass + checkpoint), p50 / p99 ms', value: `${percentile(endToEnd, 50).toFixed(2)} / ${percentile(endToEnd, 99).toFixed(2)}`, target: '' },
+    ];
+    printTable(summary);
+    recordResult('audit', {
+      settings: settings.rows[0],
+      appends: appendResults,
+      sequencing: { entries: sequenced.sequenced, ms: sequenceMs },
+      verify: { entries: report.size, checkpoints: report.checkpoints, ms: verifyMs },
+      proofs: { treeRebuildMs: rebuildMs, samples, p50Ms: percentile(proofTimes, 50), p99Ms: percentile(proofTimes, 99), endToEndP50Ms: percentile(endToEnd, 50), endToEndP99Ms: percentile(endToEnd, 99) },
+    });
+  } finally {
+    await database.close();
+    await fresh.drop();
+  }
+}

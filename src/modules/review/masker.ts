@@ -1,0 +1,85 @@
+/**
+ * The review mask (P18): personal data in a text is replaced by a placeholder that names its kind
+ * and a field id, e.g. `[email 3.1]`. A reviewer sees the placeholders; the values come back only
+ * through an audited unmask under a policy-violation grant. Masking errs towards masking: a digit
+ * run that might be an account number is hidden as readily as a real phone number.
+ */
+export type MaskKind = 'email' | 'card' | 'phone' | 'number';
+
+export interface MaskedField {
+  /** `<message seq>.<n>`: stable for a given text, so an unmask names exactly one value. */
+  id: string;
+  kind: MaskKind;
+  start: number;
+  end: number;
+  value: string;
+}
+
+export interface MaskedText {
+  text: string;
+  fields: MaskedField[];
+}
+
+/** Finds the spans to hide, as [start, end, kind]; overlapping finds keep the earliest, longest one. */
+export type SpanFinder = (text: string) => [number, number, MaskKind][];
+
+const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+// 13 to 19 digits, optionally grouped by spaces or dashes: a payment card if the Luhn sum holds.
+const CARD = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
+// A phone number: optional +country, digits in groups separated by spaces, dots, dashes or brackets.
+const PHONE = /(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\w])/g;
+// Any other run of six or more digits (a bare run is a number, not a phone number) (ids, account numbers, dates of birth written as digits).
+const DIGITS = /\d{6,}/g;
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+const digitCount = (s: string) => s.replace(/\D/g, '').length;
+
+export const basicFinder: SpanFinder = (text) => {
+  const spans: [number, number, MaskKind][] = [];
+  for (const m of text.matchAll(EMAIL)) spans.push([m.index, m.index + m[0].length, 'email']);
+  for (const m of text.matchAll(CARD)) if (luhnValid(m[0].replace(/\D/g, ''))) spans.push([m.index, m.index + m[0].length, 'card']);
+  for (const m of text.matchAll(PHONE)) if (digitCount(m[0]) >= 7 && /[ .()+-]/.test(m[0])) spans.push([m.index, m.index + m[0].length, 'phone']);
+  for (const m of text.matchAll(DIGITS)) spans.push([m.index, m.index + m[0].length, 'number']);
+  return spans;
+};
+
+const priority: Record<MaskKind, number> = { email: 0, card: 1, phone: 2, number: 3 };
+
+export function maskText(text: string, fieldPrefix: string, find: SpanFinder = basicFinder): MaskedText {
+  const spans = find(text).sort((a, b) => a[0] - b[0] || b[1] - b[0] - (a[1] - a[0]) || priority[a[2]] - priority[b[2]]);
+  const kept: [number, number, MaskKind][] = [];
+  for (const s of spans) {
+    const last = kept[kept.length - 1];
+    if (last && s[0] < last[1]) {
+      // Overlap: a wider span, or a more specific kind over the same span, wins.
+      if (s[1] > last[1]) last[1] = s[1];
+      continue;
+    }
+    kept.push([...s]);
+  }
+  let out = '';
+  let cursor = 0;
+  const fields: MaskedField[] = [];
+  kept.forEach(([start, end, kind], i) => {
+    const id = `${fieldPrefix}.${i + 1}`;
+    fields.push({ id, kind, start, end, value: text.slice(start, end) });
+    out += `${text.slice(cursor, start)}[${kind} ${id}]`;
+    cursor = end;
+  });
+  out += text.slice(cursor);
+  return { text: out, fields };
+}

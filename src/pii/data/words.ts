@@ -1,0 +1,73 @@
+/**
+ * Vocabulary that tells names apart from ordinary words: frequent English words, organisation
+ * designators, occupations, honorifics and street types. Hand-compiled general knowledge (see
+ * README.md in this folder), lower case.
+ */
+const common = `
+a about above across act actually add address after afternoon again against age ago agree ah ahead air all allow almost alone along already also although always am among amount an and angry animal another answer any anyone anything anyway anywhere apartment app appear apply appointment are area arm around arrive art article as ask at attach attention available avenue away awesome
+baby back bad bag balance bank bar base be beautiful because become bed been before begin behind being believe below best better between big bill birthday bit black block blue board body book born both bottom box boy branch break bring brother brown build building bus business busy but buy by bye
+call called calling came can cancel cannot car card care case cash cause center centre certain chance change charge chat check child children choose church city class clean clear close club code coffee cold college color come comes coming company contact continue cool corner correct cost could country couple course court cover credit cup current customer cut
+dad daily dark data date daughter day days dead dear deal death decide deep delete delivery department did die different dinner do doctor does dog doing done door down dr drink drive driver driving during
+each early east easy eat email end enough enter error even evening event ever every everyone everything exactly example except excuse expect experience explain eye
+face fact fair fall family far fast father fax fee feel few field file fill film final finally find fine finish fire first fix floor fly follow food for form forward found free friday friend friends from front full fun funny future
+game gave general get gets getting girl give glad go god goes going gone good got great green ground group grow guess guy guys
+had hair half hall hand happen happened happy hard has hate have having he head health hear heard heart hello help her here hey hi high him his history hit hold holiday home hope hospital hot hotel hour hours house how however huge husband
+i idea if important in include info information inside instead interest into is issue it item its
+job join just keep key kid kids kind kitchen knew know known
+lady land language large last late later law lead learn least leave left less let letter level life light like line list listen little live lives living local location lock login long look looking lose lost lot love low lunch
+made mail main make man manager many market married matter may maybe me mean meet meeting member message met middle might mind mine minute minutes miss mobile mom moment monday money month months more morning most mother move movie mr mrs ms much music must my myself
+name names near need needs never new news next nice night no none normal north not note nothing notice now number
+of off office often oh ok okay old on once one online only open or order other our out outside over own
+page paid pain paper parent parents park part party pass password past pay people per perfect perhaps person phone pick picture place plan play please plus point police poor possible post power pretty price private probably problem problems program project pull put
+question quick quite
+rather reach read ready real really reason receive received recent red remember remove rent reply report request rest restaurant result return right road room round rule run
+safe said same saturday save saw say says school sea second see seem seen sell send sent service set several she shop short should show side sign since single sir sister site sit small so some someone something sometimes son soon sorry sound south space speak special start state station stay still stop store story street student study stuff such suite sunday support sure system
+table take talk team tell test text than thank thanks that the their them then there these they thing things think this those though thought through thursday time today together told tomorrow tonight too top total town train travel tried true try trying tuesday turn two type
+under understand unit until up update us use used user usual
+very via visit
+wait walk want wanted war was watch water way we website wednesday week weekend welcome well went were west what whatever when where whether which while white who whole whom why wife will win window wish with within without woman women won wonder word work worked working world would write wrong
+yeah year years yes yesterday yet you young your yours
+also anyway btw fyi lol omg thx pls plz ty np ok yep nope hmm um uh
+january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+e-mail apt ste info personal statement mission desk account accounts admin agent apartment application applications approval assistant bot client customer customers details document documents email emails facebook instagram linkedin twitter whatsapp telegram youtube tiktok reddit google zoom slack
+`;
+
+/** Designators that end an organisation name ("Acme Inc", "Smith & Sons Ltd"). */
+const orgSuffixes = `
+inc inc. incorporated corp corp. corporation co co. company companies ltd ltd. limited llc l.l.c. llp lp plc gmbh ag sa s.a. sas sarl srl s.r.l. spa s.p.a. bv b.v. nv n.v. oy ab as a/s aps kk pty pty. pte group holdings holding partners associates consulting consultants technologies technology tech systems solutions services software labs laboratories industries international enterprises ventures capital investments bank bancorp insurance financial trust foundation institute university college academy school hospital clinic agency network networks media studios studio entertainment pharmaceuticals pharma motors airlines airways logistics energy resources brands foods communications telecom analytics robotics dynamics innovations digital global worldwide`;
+
+/** Words that start an organisation name ("University of X", "Bank of Y"). */
+const orgPrefixes = `university bank institute college school department ministry museum hospital church council league federation association society board office bureau academy`;
+
+/** Organisations so widely known that their name alone identifies them. */
+const wellKnownOrgs = `
+google|alphabet|microsoft|apple|amazon|meta|facebook|instagram|whatsapp|netflix|tesla|spacex|nvidia|intel|amd|ibm|oracle|salesforce|adobe|cisco|dell|hp|hewlett-packard|lenovo|samsung|sony|lg|huawei|xiaomi|alibaba|tencent|baidu|bytedance|tiktok|uber|lyft|airbnb|twitter|linkedin|paypal|stripe|spotify|shopify|zoom|slack|dropbox|openai|anthropic|deepmind|github|gitlab|atlassian|sap|siemens|bosch|volkswagen|bmw|mercedes-benz|daimler|toyota|honda|nissan|ford|general motors|boeing|airbus|lockheed martin|walmart|target|costco|starbucks|mcdonald's|coca-cola|pepsico|nike|adidas|ikea|unilever|nestlé|nestle|procter & gamble|johnson & johnson|pfizer|moderna|astrazeneca|novartis|roche|bayer|merck|goldman sachs|morgan stanley|jpmorgan|jp morgan|jpmorgan chase|citibank|citigroup|bank of america|wells fargo|hsbc|barclays|deutsche bank|ubs|credit suisse|bnp paribas|santander|ing|visa|mastercard|american express|berkshire hathaway|blackrock|fidelity|vanguard|deloitte|pwc|kpmg|ernst & young|accenture|mckinsey|boston consulting group|bain|allianz|axa|aig|prudential|metlife|at&t|verizon|t-mobile|comcast|vodafone|orange|telefonica|bbc|cnn|fox news|new york times|washington post|reuters|bloomberg|associated press|nasa|fbi|cia|nsa|irs|fda|cdc|who|world health organization|united nations|un|unicef|unesco|nato|european union|eu|world bank|imf|red cross|greenpeace|amnesty international|harvard|stanford|mit|yale|princeton|oxford university|cambridge university|columbia university|berkeley|ucla|nyu|fedex|ups|dhl|usps|royal mail|emirates|lufthansa|delta|united airlines|american airlines|ryanair|easyjet|british airways|air france|klm|disney|warner bros|paramount|universal|hbo|ebay|etsy|wikipedia|yahoo|reddit|pinterest|snapchat|discord|telegram|wechat|signal`;
+
+/** Heads of job titles ("software engineer", "sales manager"). */
+const jobHeads = `
+accountant actor actress administrator adviser advisor agent analyst architect artist assistant associate attendant auditor baker banker barber bartender biologist bookkeeper broker builder buyer captain carpenter cashier ceo cfo chef chemist cleaner clerk coach consultant controller cook coordinator counselor counsellor cto curator dentist designer detective developer dietitian director dispatcher doctor driver economist editor educator electrician engineer executive farmer firefighter founder gardener geologist guard hairdresser historian inspector installer instructor intern investigator janitor journalist judge lawyer lecturer librarian lifeguard machinist manager mechanic mediator midwife miner musician nurse nutritionist officer operator optician optometrist painter paralegal paramedic pharmacist photographer physician physicist physiotherapist pilot planner plumber poet police policeman porter president producer professor programmer psychiatrist psychologist publisher radiographer receptionist recruiter representative researcher salesman salesperson scientist secretary singer sociologist soldier solicitor specialist statistician steward stewardess supervisor surgeon surveyor tailor teacher technician technologist therapist trader trainer translator treasurer tutor underwriter veterinarian vet waiter waitress welder worker writer`;
+
+/** Honorifics that precede a name. */
+const honorifics = `mr mr. mrs mrs. ms ms. miss mx mx. dr dr. prof prof. professor sir dame madam madame mme mlle lord lady rev rev. reverend fr fr. father sister brother capt capt. captain col col. colonel gen gen. general lt lt. sgt sgt. officer judge hon hon. sen sen. senator rep rep. gov gov. president herr frau señor señora señorita signor signora monsieur sheikh`;
+
+/** Street types, written after the name in English and before it in many other languages. */
+const streetSuffixes = `
+street st st. avenue ave ave. road rd rd. lane ln ln. drive dr dr. boulevard blvd blvd. way court ct ct. place pl pl. square sq terrace ter circle cir crescent cres close parkway pkwy highway hwy expressway freeway alley trail trl path walk row mews grove gardens gdns hill hills heights park plaza pike loop run bypass causeway crossing point ridge view vista wharf quay parade esplanade embankment green common rise mount`;
+
+const streetPrefixes = `
+rue avenue av. av boulevard bd allée chemin impasse place quai route via viale piazza piazzale corso largo vicolo strada calle avenida avda avda. paseo plaza camino carrer carretera rua travessa praça largo estrada alameda ulica ul ul. aleja al. plac os. trg ulitsa prospekt pr-t straße strasse gasse weg platz allee ring damm`;
+
+/** Endings of street names written as one word in Germanic, Nordic and Finnish languages. */
+const streetEndings = `straße strasse str. gasse weg platz allee ufer chaussee steig pfad laan straat weg plein gracht kade singel dreef vej vejen gade gaden stræde allé vænget torv gata gatan vägen väg gränd stig torget veien vegen gate gaten plassen stien bakken katu tie kuja polku tori raitti väylä rinne kaari utca út tér körút ulica`;
+
+const split = (s: string) => s.split(/\s+/).filter((w) => w.length > 0);
+
+export const COMMON_WORDS: ReadonlySet<string> = new Set(split(common));
+export const ORG_SUFFIXES: ReadonlySet<string> = new Set(split(orgSuffixes));
+export const ORG_PREFIXES: ReadonlySet<string> = new Set(split(orgPrefixes));
+export const WELL_KNOWN_ORGS: readonly string[] = wellKnownOrgs.split('|').map((w) => w.trim()).filter(Boolean);
+export const JOB_HEADS: ReadonlySet<string> = new Set(split(jobHeads));
+export const HONORIFICS: ReadonlySet<string> = new Set(split(honorifics));
+export const STREET_SUFFIXES: ReadonlySet<string> = new Set(split(streetSuffixes));
+export const STREET_PREFIXES: ReadonlySet<string> = new Set(split(streetPrefixes));
+export const STREET_ENDINGS: readonly string[] = split(streetEndings);

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { createPiiEngine } from './engine.js';
+import type { PiiEntityType } from './types.js';
+import { ibanValid, luhnValid, ssnValid } from './validators.js';
+
+const engine = createPiiEngine();
+
+/** The values found for one type, in order. */
+function found(text: string, type: PiiEntityType): string[] {
+  return engine
+    .detect(text)
+    .filter((s) => s.type === type)
+    .map((s) => text.slice(s.start, s.end));
+}
+
+describe('P31 PII detectors', () => {
+  it('spans are sorted, in bounds and never overlap', () => {
+    const text = 'Hi, I am Anna Kowalski, mail anna.k@example.org or call +44 20 7946 0958. Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32.';
+    const spans = engine.detect(text);
+    expect(spans.length).toBeGreaterThan(4);
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i]!;
+      expect(s.start).toBeGreaterThanOrEqual(0);
+      expect(s.end).toBeLessThanOrEqual(text.length);
+      expect(s.score).toBeGreaterThan(0);
+      if (i > 0) expect(s.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+    }
+  });
+
+  it('EMAIL_ADDRESS: finds addresses, not a lone @ or a handle', () => {
+    expect(found('write to jane.doe+news@mail.example.co.uk today', 'EMAIL_ADDRESS')).toEqual(['jane.doe+news@mail.example.co.uk']);
+    expect(found('Contact: .bob@example.com.', 'EMAIL_ADDRESS')).toEqual(['bob@example.com']);
+    expect(found('ping @jane on slack, meet @ 5', 'EMAIL_ADDRESS')).toEqual([]);
+  });
+
+  it('PHONE_NUMBER: international, North American and national shapes with context', () => {
+    expect(found('call me on +1 (415) 555-2671 tonight', 'PHONE_NUMBER')).toEqual(['+1 (415) 555-2671']);
+    expect(found('my number is 020 7946 0958', 'PHONE_NUMBER')).toEqual(['020 7946 0958']);
+    expect(found('Fax: +49 30 901820', 'PHONE_NUMBER')).toEqual(['+49 30 901820']);
+    expect(found('office 212-555-0199 ext. 42', 'PHONE_NUMBER')).toEqual(['212-555-0199 ext. 42']);
+  });
+
+  it('PHONE_NUMBER: not years, prices, counts or dates', () => {
+    expect(found('In 2019 we sold 1200 units for $450000', 'PHONE_NUMBER')).toEqual([]);
+    expect(found('the meeting is on 2024-03-05 at 10:30', 'PHONE_NUMBER')).toEqual([]);
+  });
+
+  it('CREDIT_CARD: Luhn-valid numbers with or without separators', () => {
+    expect(found('my card 4111 1111 1111 1111 was declined', 'CREDIT_CARD')).toEqual(['4111 1111 1111 1111']);
+    expect(found('amex 378282246310005', 'CREDIT_CARD')).toEqual(['378282246310005']);
+    expect(found('card: 5555-5555-5555-4444', 'CREDIT_CARD')).toEqual(['5555-5555-5555-4444']);
+  });
+
+  it('CREDIT_CARD: a bad Luhn checksum is rejected', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(found('my card 4111 1111 1111 1112 was declined', 'CREDIT_CARD')).toEqual([]);
+  });
+
+  it('IBAN_CODE: mod-97 valid, any case, grouped or not', () => {
+    expect(found('IBAN GB82 WEST 1234 5698 7654 32 please', 'IBAN_CODE')).toEqual(['GB82 WEST 1234 5698 7654 32']);
+    expect(found('send it to de89370400440532013000', 'IBAN_CODE')).toEqual(['de89370400440532013000']);
+  });
+
+  it('IBAN_CODE: a bad checksum or wrong length is rejected', () => {
+    expect(ibanValid('GB82WEST12345698765432')).toBe(true);
+    expect(ibanValid('GB83WEST12345698765432')).toBe(false);
+    expect(ibanValid('GB82WEST1234569876543')).toBe(false);
+    expect(found('IBAN GB83 WEST 1234 5698 7654 32', 'IBAN_CODE')).toEqual([]);
+  });
+
+  it('US_SSN: dashed numbers, or other shapes with the words; invalid areas rejected', () => {
+    expect(found('my SSN: 123-45-6789', 'US_SSN')).toEqual(['123-45-6789']);
+    expect(found('social security number 123 45 6789', 'US_SSN')).toEqual(['123 45 6789']);
+    expect(found('code 123 45 6789', 'US_SSN')).toEqual([]);
+    expect(ssnValid('666451234')).toBe(false);
+    expect(ssnValid('900451234')).toBe(false);
+    expect(ssnValid('123001234')).toBe(false);
+    expect(found('SSN 000-12-3456', 'US_SSN')).toEqual([]);
+  });
+
+  it('IP_ADDRESS: v4 and v6, with invalid octets rejected', () => {
+    expect(found('blocked from 192.168.10.254 again', 'IP_ADDRESS')).toEqual(['192.168.10.254']);
+    expect(found('host 2001:db8:85a3::8a2e:370:7334 is down', 'IP_ADDRESS')).toEqual(['2001:db8:85a3::8a2e:370:7334']);
+    expect(found('bad 256.1.2.3 and 1.2.3.999', 'IP_ADDRESS')).toEqual([]);
+    expect(found('at 10:30:15 we left', 'IP_ADDRESS')).toEqual([]);
+  });
+
+  it('URL and DOMAIN_NAME: links with a scheme, bare domains, not file names', () => {
+    expect(found('see https://example.com/a?b=1).', 'URL')).toEqual(['https://example.com/a?b=1']);
+    expect(found('my site is www.acme-tools.de', 'URL')).toEqual(['www.acme-tools.de']);
+    expect(found('I host it on myblog.io now', 'DOMAIN_NAME')).toEqual(['myblog.io']);
+    expect(found('open main.rs and readme.md', 'DOMAIN_NAME')).toEqual([]);
+  });
+
+  it('DATE_TIME: dates, weekdays, times and years after a time word', () => {
+    expect(found('born on 7/5/1981 in spring', 'DATE_TIME')).toEqual(['7/5/1981']);
+    expect(found('Meet me on March 5, 2024 at 3pm', 'DATE_TIME')).toEqual(['March 5, 2024', '3pm']);
+    expect(found('log 2021-06-01T12:30:00Z done', 'DATE_TIME')).toEqual(['2021-06-01T12:30:00Z']);
+    expect(found('we met on Friday', 'DATE_TIME')).toEqual(['Friday']);
+    expect(found('founded in 1998', 'DATE_TIME')).toEqual(['1998']);
+    expect(found('I have 1998 reasons', 'DATE_TIME')).toEqual([]);
+  });
+
+  it('AGE: the number in age phrases only', () => {
+    expect(found('a 45-year-old woman', 'AGE')).toEqual(['45']);
+    expect(found("I'm 32 years old", 'AGE')).toEqual(['32']);
+    expect(found('my son just turned 7', 'AGE')).toEqual(['7']);
+    expect(found('he retired at the age of 66', 'AGE')).toEqual(['66']);
+    expect(found('we turned 3 pages', 'AGE')).toEqual(['3']);
+    expect(found('I have 32 apples', 'AGE')).toEqual([]);
+  });
+
+  it('ZIP_CODE: with postcode words, after a state, UK and Canadian shapes', () => {
+    expect(found('my zip code is 94107', 'ZIP_CODE')).toEqual(['94107']);
+    expect(found('Postcode: SW1A 1AA', 'ZIP_CODE')).toEqual(['SW1A 1AA']);
+    expect(found('Toronto ON M5V 3L9', 'ZIP_CODE')).toEqual(['M5V 3L9']);
+    expect(found('I bought 94107 items', 'ZIP_CODE')).toEqual([]);
+  });
+
+  it('US_DRIVER_LICENSE: only next to licence words', () => {
+    expect(found("my driver's license number is D1234567", 'US_DRIVER_LICENSE')).toEqual(['D1234567']);
+    expect(found('order D1234567 shipped', 'US_DRIVER_LICENSE')).toEqual([]);
+  });
+
+  it('SECRET: issuer prefixes, JWTs, labelled passwords and high-entropy tokens', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    expect(found('key sk-proj-abcdefghijklmnopqrstuvwx1234', 'SECRET')).toEqual(['sk-proj-abcdefghijklmnopqrstuvwx1234']);
+    expect(found('token ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'SECRET')).toEqual(['ghp_abcdefghijklmnopqrstuvwxyz0123456789']);
+    expect(found('AKIAIOSFODNN7EXAMPLE is the id', 'SECRET')).toEqual(['AKIAIOSFODNN7EXAMPLE']);
+    expect(found('slack xoxb-123456789012-abcdefABCDEF', 'SECRET')).toEqual(['xoxb-123456789012-abcdefABCDEF']);
+    expect(found(`Authorization: Bearer ${jwt}`, 'SECRET')).toEqual([jwt]);
+    expect(found('my password is Tr0ub4dor&3', 'SECRET')).toEqual(['Tr0ub4dor&3']);
+    expect(found('value Zq8vN3kLpX2mR7tY9wB4cF6hJ1sD5gA0', 'SECRET')).toEqual(['Zq8vN3kLpX2mR7tY9wB4cF6hJ1sD5gA0']);
+    expect(found('I forgot my password again, reset it please', 'SECRET')).toEqual([]);
+    expect(found('internationalization_and_localization_rules', 'SECRET')).toEqual([]);
+  });
+
+  it('STREET_ADDRESS: English, prefix-first, compound and PO box shapes', () => {
+    expect(found('ship it to 221B Baker Street, please', 'STREET_ADDRESS')).toEqual(['221B Baker Street']);
+    expect(found('I live at 1600 Pennsylvania Ave NW Suite 4', 'STREET_ADDRESS')).toEqual(['1600 Pennsylvania Ave NW Suite 4']);
+    expect(found('Wir wohnen in der Hauptstraße 5 seit Jahren', 'STREET_ADDRESS')).toEqual(['Hauptstraße 5']);
+    expect(found('office: 12 rue de Rivoli, Paris', 'STREET_ADDRESS')[0]).toMatch(/^12 rue de Rivoli/);
+    expect(found('mail it to P.O. Box 1234', 'STREET_ADDRESS')).toEqual(['P.O. Box 1234']);
+    expect(found('I walked 3 miles down the road', 'STREET_ADDRESS')).toEqual([]);
+  });
+
+  it('PERSON: given names, titles, context and lower-case text', () => {
+    expect(found('Yesterday I met Sarah Johnson at the station', 'PERSON')).toEqual(['Sarah Johnson']);
+    expect(found('Please ask Dr. Okafor about it', 'PERSON')).toEqual(['Okafor']);
+    expect(found('My name is Zbigniew Brzęczyszczykiewicz', 'PERSON')).toEqual(['Zbigniew Brzęczyszczykiewicz']);
+    expect(found('hey this is maria, can you call me', 'PERSON')).toEqual(['maria']);
+    expect(found("Thanks, Priya! Anna's flight lands at 6", 'PERSON')).toEqual(['Priya', 'Anna']);
+  });
+
+  it('PERSON: ordinary capitalised words are not names', () => {
+    expect(found('Please Send The Report By Monday. Thanks!', 'PERSON')).toEqual([]);
+    expect(found('My father retired at the age of 66', 'PERSON')).toEqual([]);
+  });
+
+  it('ORGANIZATION, LOCATION, NRP, TITLE', () => {
+    expect(found('I work for Acme Widgets Inc. since May', 'ORGANIZATION')).toEqual(['Acme Widgets Inc.']);
+    expect(found('she got an offer from Google and Microsoft', 'ORGANIZATION')).toEqual(['Google', 'Microsoft']);
+    expect(found('We moved from Lisbon to New York City last year', 'LOCATION')).toEqual(['Lisbon', 'New York City']);
+    expect(found('He is a proud Brazilian and a devout Catholic', 'NRP')).toEqual(['Brazilian', 'Catholic']);
+    expect(found('Mrs. Patel will see you', 'TITLE')).toEqual(['Mrs.']);
+    expect(found('I used to work as a senior software engineer', 'TITLE')).toEqual(['senior software engineer']);
+    expect(found('I am studying English this year', 'NRP')).toEqual([]);
+  });
+
+  it('options: minScore and entities restrict what is reported', () => {
+    const onlyEmail = createPiiEngine({ entities: ['EMAIL_ADDRESS'] });
+    expect(onlyEmail.detect('Sarah Johnson, sarah@example.com').map((s) => s.type)).toEqual(['EMAIL_ADDRESS']);
+    const strict = createPiiEngine({ minScore: 0.99 });
+    expect(strict.detect('Sarah Johnson, sarah@example.com').map((s) => s.type)).toEqual(['EMAIL_ADDRESS']);
+    expect(engine.detect('')).toEqual([]);
+  });
+});

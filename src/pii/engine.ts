@@ -1,0 +1,71 @@
+import type { PiiEntityType, PiiSpan, Recognizer, ScanInput } from './types.js';
+import { resolveOverlaps } from './resolve.js';
+import { findDomains, findEmails, findIpAddresses, findUrls } from './recognizers/network.js';
+import { findCreditCards, findDriverLicenses, findIbans, findSsns } from './recognizers/identifiers.js';
+import { findSecrets } from './recognizers/secrets.js';
+import { findPhoneNumbers } from './recognizers/phone.js';
+import { findAges, findDates } from './recognizers/datetime.js';
+import { findAddresses } from './recognizers/address.js';
+import { findNamedEntities } from './recognizers/names.js';
+import { anonymizeSpans, type AnonymizeOptions, type AnonymizeResult, type Operator } from './operators.js';
+
+export interface PiiEngineOptions {
+  /** Findings below this confidence are dropped (default 0.5). */
+  minScore?: number;
+  /** Only report these types (default: all). */
+  entities?: readonly PiiEntityType[];
+}
+
+export interface PiiEngine {
+  detect(text: string): PiiSpan[];
+  anonymize(text: string, operator: Operator, options?: AnonymizeOptions): AnonymizeResult;
+}
+
+const RECOGNIZERS: readonly Recognizer[] = [
+  findEmails,
+  findUrls,
+  findDomains,
+  findIpAddresses,
+  findCreditCards,
+  findIbans,
+  findSsns,
+  findDriverLicenses,
+  findSecrets,
+  findPhoneNumbers,
+  findDates,
+  findAges,
+  findAddresses,
+  findNamedEntities,
+];
+
+/** Upper case after a word inside a sentence (not the pronoun "I"): the writer uses capitals. */
+const MID_SENTENCE_CAPITAL = /[\p{L}\p{N},;)]\s+(?!I\b|I['’])\p{Lu}/u;
+
+export function scanInput(text: string): ScanInput {
+  const hasLower = /\p{Ll}/u.test(text);
+  return {
+    text,
+    lower: text.toLowerCase(),
+    caseless: !hasLower || !MID_SENTENCE_CAPITAL.test(text),
+    hasDigit: /\d/.test(text),
+  };
+}
+
+export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
+  const minScore = options.minScore ?? 0.5;
+  const allowed = options.entities ? new Set(options.entities) : undefined;
+  const detect = (text: string): PiiSpan[] => {
+    if (text.length === 0) return [];
+    const input = scanInput(text);
+    // toLowerCase can change length for a few scripts; offsets must stay aligned with the text.
+    if (input.lower.length !== text.length) input.lower = text.replace(/\p{Lu}/gu, (ch) => (ch.toLowerCase().length === 1 ? ch.toLowerCase() : ch));
+    const candidates: PiiSpan[] = [];
+    for (const recognize of RECOGNIZERS) recognize(input, candidates);
+    const filtered = allowed ? candidates.filter((s) => allowed.has(s.type)) : candidates;
+    return resolveOverlaps(filtered, minScore);
+  };
+  return {
+    detect,
+    anonymize: (text, operator, anonymizeOptions) => anonymizeSpans(text, detect(text), operator, anonymizeOptions),
+  };
+}

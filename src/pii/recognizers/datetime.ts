@@ -1,0 +1,73 @@
+import type { PiiSpan, ScanInput } from '../types.js';
+
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const LONG_MONTH = '(?:january|february|march|april|june|july|august|september|october|november|december)';
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
+const YEAR = '(?:1[89]\\d{2}|20\\d{2})';
+const TIME = '(?:[01]?\\d|2[0-3])[:.h][0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:\\s?(?:[ap]\\.?m\\.?))?';
+const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
+
+/** `words`: the pattern can match without any digit in the text. */
+const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number }[] = [
+  // ISO 8601 date with optional time and offset.
+  { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95 },
+  // Numeric day/month/year in either order; two- or four-digit year.
+  { re: /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])\1(?:1[89]\d{2}|20\d{2}|\d{2})(?![\d/]|[.-]\d)/g, score: 0.85 },
+  { re: new RegExp(`\\b${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])\\b`, 'g'), score: 0.85 },
+  // "March 5, 2024", "Mar 5th", "March 2024".
+  { re: new RegExp(`\\b${MONTH}\\.? ${DAY}(?:,? ${YEAR})?(?:,? (?:at )?${TIME})?\\b`, 'gi'), score: 0.85, month: true },
+  { re: new RegExp(`\\b${LONG_MONTH},? ${YEAR}\\b`, 'gi'), score: 0.85, month: true },
+  // "5 March 2024", "5th of March".
+  { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
+  // Weekday, optionally with a part of day or a date after it.
+  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true },
+  // Clock times: "14:30", "9.45pm", "7 am".
+  { re: new RegExp(`(?<![\\d:.])${TIME}(?![\\d:])`, 'gi'), score: 0.6 },
+  { re: /\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[ap]m\b)/gi, score: 0.8 },
+  // A bare year after a word that announces a time ("in 1998", "since 2004", "class of 2010").
+  { re: new RegExp(`\\b(?:in|since|during|from|until|till|by|before|after|around|circa|of|year|born|founded|established|spring|summer|autumn|fall|winter|early|late|mid|back in|a|an|the)\\s(${YEAR}s?)\\b(?![-/.]\\d)`, 'gi'), score: 0.75, group: 1 },
+  { re: new RegExp(`\\b(?:19|20)\\d0s\\b`, 'gi'), score: 0.7 },
+  // Relative dates: below the default threshold, since on their own they identify no one.
+  { re: /\b(?:yesterday|today|tomorrow|tonight|the day (?:before|after) (?:yesterday|tomorrow)|(?:last|next|this) (?:week|weekend|month|year|spring|summer|autumn|fall|winter)|(?:last|next|this) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/gi, score: 0.45, words: true },
+  { re: /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago\b/gi, score: 0.45, words: true },
+];
+
+const MONTH_HINT = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/;
+
+export function findDates({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
+  const hasDayWord = /day|tonight|ago|last|next|this/.test(lower);
+  const hasMonth = hasDigit && MONTH_HINT.test(lower);
+  for (const { re, score, words, month, group } of PATTERNS) {
+    if (words ? !hasDayWord : !hasDigit) continue;
+    if (month && !hasMonth) continue;
+    for (const m of text.matchAll(re)) {
+      const start = group ? m.index + m[0].length - m[group]!.length : m.index;
+      let end = m.index + m[0].length;
+      // A trailing "a.m." keeps its dot; other trailing dots are sentence punctuation.
+      if (text[end - 1] === '.' && !/[ap]\.m\.$/i.test(m[0])) end--;
+      out.push({ type: 'DATE_TIME', start, end, score });
+    }
+  }
+}
+
+const AGE_PATTERNS: readonly { re: RegExp; score: number }[] = [
+  { re: /\b(\d{1,3})(?:\s|-)?(?:years?|yrs?|y\.?o\.?|yo)(?:\s|-)?old\b/gi, score: 0.95 },
+  { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])/gi, score: 0.85 },
+  { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9 },
+  { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85 },
+  { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6 },
+  { re: /\b(?:a|an)\s+(\d{1,3})(?:-|\s)(?:year|yr)(?:-|\s)old\b/gi, score: 0.95 },
+];
+
+export function findAges({ text, hasDigit }: ScanInput, out: PiiSpan[]): void {
+  if (!hasDigit) return;
+  for (const { re, score } of AGE_PATTERNS) {
+    for (const m of text.matchAll(re)) {
+      const value = m[1]!;
+      const n = Number(value);
+      if (n > 125) continue;
+      const start = m.index + m[0].indexOf(value, m[0].search(/\d/));
+      out.push({ type: 'AGE', start, end: start + value.length, score });
+    }
+  }
+}

@@ -1,0 +1,384 @@
+import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
+import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
+import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
+import { COMMON_WORDS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES } from '../data/words.js';
+import { lookupAt } from './gazetteer.js';
+import { tokenize, type Token } from './tokens.js';
+
+/**
+ * People, organisations, places, groups and titles from capitalisation, word lists and the words
+ * around them. This is the part of the engine a statistical model would do better; it is kept
+ * conservative where a guess would hide ordinary words.
+ */
+
+const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'das', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'ter', 'ten', 'zu', 'af', 'y', 'st', "o'", 'mac', 'mc']);
+/** Honorifics strong enough to make the next capitalised word a name on their own. */
+const STRONG_HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'madam', 'madame', 'mme', 'mlle', 'lord', 'lady', 'rev', 'reverend', 'herr', 'frau', 'señor', 'señora', 'señorita', 'signor', 'signora', 'monsieur', 'sheikh']);
+
+const STRONG_PERSON_BEFORE =
+  /\b(?:name is|name's|names are|name was|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
+const PERSON_AFTER =
+  /^(?:\s*,)?\s+(?:said|says|told|asked|wrote|replied|answered|thinks|thought|wants|wanted|loves|loved|likes|liked|lives|lived|works|worked|went|was born|will be|has been|had|has|just|called|texted|emailed|flew|spent|moved|joined|began|started|became|died|smiled|laughed|agreed|knows|knew|and i|is my|was my|who|whose)\b|^'s\s+(?:wife|husband|son|daughter|mother|father|brother|sister|friend|phone|email|address|birthday|kids?|car|house|killers?|family|mom|dad)\b/;
+const LOCATION_BEFORE =
+  /\b(?:in|from|at|near|came to|went to|come to|coming to|drive to|flight to|train to|visit|visiting|visited|live in|lives in|living in|moved to|born in|grew up in|arrived at|arrived in|flew to|fly to|flying to|based in|located in|city of|town of|village of|university of|trip to|back to|returned to|travel to|traveling to|travelling to|capital of|outside|across|around|headed to|going to|welcome to|relocated to|stay in|staying in|stayed in|vacation in|holiday in|office in|offices in|originally from)\s*$/;
+const ORG_BEFORE =
+  /\b(?:work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|employed at|employer is|joined|job at|position at|role at|intern at|internship at|career at|team at|ceo of|cto of|cfo of|founder of|co-founder of|customer of|client of|acquired by|bought by|shares of|according to the|according to|sponsored by|funded by|hired by|account at|spent a year at|year at|years at|months at|support|from the company|company|startup|firm|brand)\s*$/;
+const ORG_AFTER =
+  /^(?:\s+(?:website|inc|ltd|office|offices|headquarters|hq|employees|announced|ceo|shares|stock|customer service|support team|is a company|is a startup|is a firm|is an? (?:[\w-]+ )?(?:company|startup|firm|multinational|corporation|brand|bank|agency|retailer|manufacturer|orchestra|band|group|organization|organisation|charity|non-profit|nonprofit))\b|'s website)/;
+const AT_AS = /\bat\s*$/;
+const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied|learn|learning|learned|learnt|fluent in|translated? (?:in)?to|written in|in plain|native)\s+$/;
+/** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
+const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
+
+/** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
+const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
+
+const JOB_BEFORE = /(?:\b(?:as|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the)\s+(?:an?\s+|the\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
+const JOB_STOP = new Set(['a', 'an', 'the', 'as', 'my', 'our', 'his', 'her', 'their', 'and', 'of', 'for', 'at', 'in', 'is', 'was', 'am', "i'm", 'i', 'to', 'with', 'from', 'by', 'former', 'new', 'this', 'that', 'your', 'good', 'great', 'best', 'work', 'works', 'worked', 'used']);
+
+interface Ctx {
+  text: string;
+  lower: string;
+  tokens: Token[];
+  caseless: boolean;
+  used: Uint8Array;
+  spans: PiiSpan[];
+}
+
+const isFirstName = (w: string) => FIRST_NAMES.has(w);
+const isSurname = (w: string) => SURNAMES.has(w) && !COMMON_WORDS.has(w) && !PARTICLES.has(w) && w.length > 1;
+/** Plurals of ordinary words are ordinary too ("Users", "Cards"). */
+const isCommon = (w: string) => COMMON_WORDS.has(w) || (w.length > 3 && w.endsWith('s') && COMMON_WORDS.has(w.slice(0, -1)));
+
+function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, endOverride?: number): void {
+  const start = c.tokens[a]!.start;
+  const end = endOverride ?? c.tokens[b]!.end;
+  c.spans.push({ type, start, end, score });
+  for (let k = a; k <= b; k++) c.used[k] = 1;
+}
+
+/** Text on the same line before token `i` (lower case, at most 48 characters). */
+function before(c: Ctx, i: number): string {
+  const start = c.tokens[i]!.start;
+  const from = Math.max(0, start - 48);
+  const slice = c.lower.slice(from, start);
+  const nl = slice.lastIndexOf('\n');
+  return nl >= 0 ? slice.slice(nl + 1) : slice;
+}
+
+function after(c: Ctx, j: number): string {
+  const end = c.tokens[j]!.end;
+  const slice = c.lower.slice(end, end + 48);
+  const nl = slice.indexOf('\n');
+  return nl >= 0 ? slice.slice(0, nl) : slice;
+}
+
+/** A single space or tab (or ". " after an initial) joins two words of one name. */
+function joined(c: Ctx, a: Token, b: Token): boolean {
+  const gap = c.text.slice(a.end, b.start);
+  if (gap === ' ' || gap === '\t') return true;
+  return gap === '. ' && a.text.length === 1;
+}
+
+function nameLike(t: Token): boolean {
+  return (t.cap || t.upper) && t.alpha;
+}
+
+function gazetteerPass(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    if (c.used[i]) continue;
+    const hit = lookupAt(text, tokens, i);
+    if (!hit) continue;
+    const t = tokens[i]!;
+    const { type, ambiguous } = hit.entry;
+    const next = tokens[hit.last + 1];
+    const prev = tokens[i - 1];
+    const capital = !c.caseless && (t.cap || t.upper);
+    if (ambiguous) {
+      if (!capital) continue;
+      if (type === 'ORGANIZATION' && (t.text.length <= 3 ? !t.upper : t.initial && !t.upper)) continue;
+      if (type === 'NRP' && t.initial && !t.upper) continue;
+    } else if (!c.caseless && !capital && type !== 'NRP') {
+      // In text that uses capitals, a lower-case "jordan" or "turkey" is a word, not a place.
+      if (t.text.length <= 4 || isCommon(t.lower)) continue;
+    }
+    // "Denzel Washington", "Paris Hilton": a place word inside a personal name.
+    if (type === 'LOCATION' && capital) {
+      const prevIsName = prev && joined(c, prev, t) && nameLike(prev) && isFirstName(prev.lower) && !c.used[i - 1];
+      const nextIsName = next && joined(c, tokens[hit.last]!, next) && nameLike(next) && !isCommon(next.lower) && hit.first === hit.last && isFirstName(t.lower);
+      if (prevIsName || nextIsName) continue;
+      if (isFirstName(t.lower) && hit.first === hit.last && !LOCATION_BEFORE.test(before(c, i)) && PERSON_AFTER.test(after(c, i))) continue;
+    }
+    // A place or group word that starts an organisation's name ("Singapore Airlines", "American Express Bank").
+    if (next && !c.caseless && joined(c, tokens[hit.last]!, next) && nameLike(next) && ORG_SUFFIXES.has(next.lower)) continue;
+    // "studying English", "speaks French": a language, not a group of people.
+    if (type === 'NRP' && hit.first === hit.last && LANGUAGE_BEFORE.test(before(c, i))) continue;
+    const score = type === 'NRP' ? 0.8 : ambiguous ? 0.6 : 0.8;
+    emit(c, type, hit.first, hit.last, score);
+  }
+}
+
+function honorificPass(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const t = tokens[i]!;
+    if (c.used[i] || !HONORIFICS.has(t.lower)) continue;
+    const strong = STRONG_HONORIFICS.has(t.lower);
+    if (!strong && (c.caseless || !t.cap)) continue;
+    if (!c.caseless && !t.cap) continue;
+    const dot = text[t.end] === '.' ? 1 : 0;
+    const n = tokens[i + 1]!;
+    const gap = text.slice(t.end + dot, n.start);
+    if (gap !== ' ') continue;
+    if (!(c.caseless ? n.alpha && !isCommon(n.lower) : nameLike(n))) continue;
+    let j = i + 1;
+    // Without capitals only listed names extend the name after the title ("mr. elliott flew").
+    const extends_ = (k: number) => (c.caseless ? tokens[k]!.alpha && (isFirstName(tokens[k]!.lower) || isSurname(tokens[k]!.lower)) : nameLike(tokens[k]!) || isInitial(c, k));
+    while (j + 1 < tokens.length && j - i < 4 && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && extends_(j + 1)) j++;
+    c.spans.push({ type: 'TITLE', start: t.start, end: t.end + dot, score: strong ? 0.85 : 0.6 });
+    c.used[i] = 1;
+    emit(c, 'PERSON', i + 1, j, strong ? 0.85 : 0.7);
+  }
+}
+
+function isInitial(c: Ctx, k: number): boolean {
+  const t = c.tokens[k]!;
+  return t.text.length === 1 && t.cap && (c.text[t.end] === '.' || c.text[t.end] === ' ');
+}
+
+/** "University of Helsinki", "Bank of America". */
+function orgOfPass(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (c.used[i] || c.caseless || !t.cap || !ORG_PREFIXES.has(t.lower)) continue;
+    if (tokens[i + 1]!.lower !== 'of' || !joined(c, t, tokens[i + 1]!)) continue;
+    let j = i + 2;
+    if (!joined(c, tokens[i + 1]!, tokens[j]!) || !(nameLike(tokens[j]!) || tokens[j]!.upper)) continue;
+    while (j + 1 < tokens.length && j - i < 6 && joined(c, tokens[j]!, tokens[j + 1]!) && nameLike(tokens[j + 1]!)) j++;
+    // "University of X" names a place inside an organisation; the place alone is what identifies.
+    for (let k = i; k <= j; k++) c.used[k] = 0;
+    c.spans.push({ type: 'ORGANIZATION', start: t.start, end: tokens[j]!.end, score: 0.7 });
+    for (let k = i; k <= j; k++) c.used[k] = 1;
+  }
+}
+
+function classifyChunk(c: Ctx, a: number, b: number): void {
+  const { tokens } = c;
+  // Leading ordinary words ("Please", "Thanks") are not part of the name.
+  while (a <= b && isCommon(tokens[a]!.lower) && !(isFirstName(tokens[a]!.lower) && a < b && (isSurname(tokens[a + 1]!.lower) || !isCommon(tokens[a + 1]!.lower)))) a++;
+  while (b >= a && isCommon(tokens[b]!.lower) && !ORG_SUFFIXES.has(tokens[b]!.lower) && !(b > a && isFirstName(tokens[a]!.lower) && SURNAMES.has(tokens[b]!.lower))) b--;
+  if (a > b) return;
+  // "Producer James Sparks": a role word in front of a known given name is not part of the name.
+  for (let k = a + 1; k <= b; k++) {
+    const w = tokens[k]!.lower;
+    if (isFirstName(w) && !AMBIGUOUS_FIRST_NAMES.has(w) && !isFirstName(tokens[a]!.lower) && tokens.slice(a, k).every((t) => JOB_HEADS.has(t.lower) || isCommon(t.lower) || t.initial)) {
+      a = k;
+      break;
+    }
+  }
+  const first = tokens[a]!;
+  const last = tokens[b]!;
+  const len = b - a + 1;
+  const words = tokens.slice(a, b + 1).map((t) => t.lower);
+  const pre = before(c, a);
+  const post = after(c, b);
+
+  if (len >= 2 && ORG_SUFFIXES.has(last.lower.replace(/\.$/, ''))) {
+    emit(c, 'ORGANIZATION', a, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
+    return;
+  }
+  const orgContext = ORG_BEFORE.test(pre) || ORG_AFTER.test(post) || (AT_AS.test(pre) && /^\s+as\b/.test(post));
+  const firstIsName = isFirstName(first.lower) && (!AMBIGUOUS_FIRST_NAMES.has(first.lower) || len >= 2);
+  const surnames = words.filter((w) => isSurname(w) && !AMBIGUOUS_SURNAMES.has(w)).length;
+  const strongPerson = STRONG_PERSON_BEFORE.test(pre);
+  const personAfter = PERSON_AFTER.test(post);
+  const hasInitial = len >= 3 && tokens.slice(a + 1, b).some((t) => t.text.length === 1);
+  const ownLine = /(?:^|\n)[ \t>?*-]*$/.test(c.text.slice(Math.max(0, first.start - 8), first.start)) && /^[ \t]*(?:\r?\n|$)/.test(c.text.slice(last.end, last.end + 4));
+  const speaker = /(?:^|\n)[ \t>]*$/.test(c.text.slice(Math.max(0, first.start - 8), first.start)) && /^\s*:/.test(post);
+  if (len > 4) {
+    if (orgContext) emit(c, 'ORGANIZATION', a, b, 0.55);
+    return;
+  }
+  if (orgContext && !firstIsName) {
+    emit(c, 'ORGANIZATION', a, b, 0.6);
+    return;
+  }
+  if (hasInitial && !orgContext) {
+    emit(c, 'PERSON', a, b, 0.75);
+    return;
+  }
+  if (speaker && (firstIsName || surnames > 0 || (len <= 2 && !first.upper))) {
+    emit(c, 'PERSON', a, b, 0.65);
+    return;
+  }
+  if (firstIsName) {
+    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : strongPerson || personAfter ? 0.8 : 0.65);
+    return;
+  }
+  if (len >= 2 && surnames > 0) {
+    emit(c, 'PERSON', a, b, 0.7);
+    return;
+  }
+  if (strongPerson || (personAfter && !first.upper)) {
+    emit(c, 'PERSON', a, b, 0.6);
+    return;
+  }
+  // An acronym after "from" or "at" is an organisation or a thing ("from ATM"), not a place.
+  if (LOCATION_BEFORE.test(pre) && !first.initial && !(len === 1 && first.upper && first.text.length <= 4)) {
+    emit(c, 'LOCATION', a, b, 0.5);
+    return;
+  }
+  if (len === 1 && isSurname(first.lower) && !AMBIGUOUS_SURNAMES.has(first.lower)) {
+    emit(c, 'PERSON', a, b, 0.55);
+    return;
+  }
+  // A signature block: the line under a person's name names their organisation.
+  if (ownLine && len <= 3 && !first.upper && c.spans.some((sp) => sp.type === 'PERSON' && /^[ \t]*\r?\n[ \t>]*$/.test(c.text.slice(sp.end, first.start)))) {
+    emit(c, 'ORGANIZATION', a, b, 0.5);
+    return;
+  }
+  // A signature or contact block: a two- or three-word name alone on its line.
+  if (ownLine && len >= 2 && len <= 3 && c.text.includes('\n') && !words.some((w) => isCommon(w) || JOB_HEADS.has(w))) {
+    emit(c, 'PERSON', a, b, 0.5);
+    return;
+  }
+  if (first.initial && len <= 2 && SENTENCE_VERB.test(post) && !first.upper) {
+    emit(c, 'PERSON', a, b, 0.5);
+  }
+}
+
+function chunkPass(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    if (c.used[i] || !nameLike(tokens[i]!)) continue;
+    let j = i;
+    for (;;) {
+      const k = j + 1;
+      if (k >= tokens.length || c.used[k]) break;
+      const nk = tokens[k]!;
+      if (!joined(c, tokens[j]!, nk)) break;
+      if (nameLike(nk) || isInitial(c, k)) {
+        j = k;
+        continue;
+      }
+      // "Ludwig van Beethoven": a lower-case particle between two capitalised words.
+      const after = tokens[k + 1];
+      if (PARTICLES.has(nk.lower) && after && !c.used[k + 1] && joined(c, nk, after) && nameLike(after)) {
+        j = k + 1;
+        continue;
+      }
+      break;
+    }
+    classifyChunk(c, i, j);
+    i = j;
+  }
+}
+
+/** Text without capitals: only the lists and the strongest context can find names. */
+function caselessPass(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    if (c.used[i]) continue;
+    const t = tokens[i]!;
+    if (!t.alpha || isCommon(t.lower) || t.text.length < 2) continue;
+    const first = isFirstName(t.lower) && !AMBIGUOUS_FIRST_NAMES.has(t.lower);
+    const sur = isSurname(t.lower) && !AMBIGUOUS_SURNAMES.has(t.lower);
+    const context = CASELESS_PERSON_BEFORE.test(before(c, i)) && !/(?:ed|ing)$/.test(t.lower);
+    if (!first && !sur && !context) continue;
+    let j = i;
+    while (j + 1 < tokens.length && j - i < 2 && !c.used[j + 1]) {
+      const n = tokens[j + 1]!;
+      if (!joined(c, tokens[j]!, n) || !n.alpha || isCommon(n.lower)) break;
+      if (!(isSurname(n.lower) || n.text.length === 1 || (first && !isFirstName(n.lower) && !lookupAt(c.text, tokens, j + 1)))) break;
+      j++;
+    }
+    if (!first && j === i && !context) continue;
+    emit(c, 'PERSON', i, j, first || context ? 0.7 : 0.55);
+  }
+}
+
+/** "Anna, Ben and Carl": a word listed among names is a name too. */
+function listPass(c: Ctx): void {
+  const { tokens, text } = c;
+  const personStarts = new Set<number>();
+  const personEnds = new Set<number>();
+  for (const s of c.spans) {
+    if (s.type !== 'PERSON') continue;
+    personStarts.add(s.start);
+    personEnds.add(s.end);
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    if (c.used[i]) continue;
+    const t = tokens[i]!;
+    if (!t.alpha || isCommon(t.lower) || (!c.caseless && !t.cap) || /['’]/.test(t.text) || t.text.length < 3) continue;
+    const prev = tokens[i - 1];
+    const next = tokens[i + 1];
+    const gapPrev = prev ? text.slice(prev.end, t.start) : '';
+    const gapNext = next ? text.slice(t.end, next.start) : '';
+    const prevPerson = prev && c.used[i - 1] && /^(?:, | and | & |, and )$/.test(gapPrev) && personEnds.has(prev.end);
+    const nextPerson = next && /^(?:, | and | & |, and )$/.test(gapNext) && personStarts.has(next.start);
+    if (prevPerson || nextPerson) emit(c, 'PERSON', i, i, 0.55);
+  }
+}
+
+/** Once "Anna Kowalski" is a person, a later "Kowalski" or "Anna" alone is the same person. */
+function propagationPass(c: Ctx): void {
+  const known = new Set<string>();
+  for (const s of c.spans) {
+    if (s.type !== 'PERSON') continue;
+    for (const t of tokenize(c.text.slice(s.start, s.end))) if (t.text.length > 2 && !PARTICLES.has(t.lower)) known.add(t.lower);
+  }
+  if (known.size === 0) return;
+  const { tokens } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (c.used[i] || !known.has(t.lower) || (!c.caseless && !t.cap) || isCommon(t.lower)) continue;
+    emit(c, 'PERSON', i, i, 0.6);
+  }
+}
+
+function jobTitlePass(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (c.used[i] || !JOB_HEADS.has(t.lower)) continue;
+    let a = i;
+    while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !JOB_STOP.has(tokens[a - 1]!.lower) && /^[ \t]$/.test(text.slice(tokens[a - 1]!.end, tokens[a]!.start))) a--;
+    const pre = c.lower.slice(Math.max(0, tokens[a]!.start - 32), tokens[a]!.start);
+    const lineStart = /(?:^|\n)[ \t>]*$/.test(pre);
+    const lineEnd = /^[ \t]*(?:\n|$)/.test(text.slice(t.end, t.end + 4));
+    const ownLine = lineStart && lineEnd;
+    if (!ownLine && !(JOB_BEFORE.test(pre) && !lineStart)) continue;
+    if (!ownLine && /\bthe\s+$/.test(pre) && !/,\s*the\s+$/.test(pre)) continue;
+    emit(c, 'TITLE', a, i, ownLine ? 0.55 : 0.6);
+  }
+}
+
+/** "Lisbon 1100-148": digits right after a town are its postcode. */
+function zipAfterPlacePass(c: Ctx): void {
+  for (const s of [...c.spans]) {
+    if (s.type !== 'LOCATION') continue;
+    const m = /^,?[ \t]+(\d{4,5}(?:-\d{3,4})?|\d{3} \d{2}|\d{2}-\d{3})(?![\d-])/.exec(c.text.slice(s.end, s.end + 16));
+    if (!m) continue;
+    const start = s.end + m[0].length - m[1]!.length;
+    c.spans.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.55 });
+  }
+}
+
+export function findNamedEntities({ text, lower, caseless }: ScanInput, out: PiiSpan[]): void {
+  const tokens = tokenize(text);
+  if (tokens.length === 0) return;
+  const c: Ctx = { text, lower, tokens, caseless, used: new Uint8Array(tokens.length), spans: [] };
+  honorificPass(c);
+  orgOfPass(c);
+  gazetteerPass(c);
+  if (caseless) caselessPass(c);
+  else chunkPass(c);
+  listPass(c);
+  propagationPass(c);
+  jobTitlePass(c);
+  zipAfterPlacePass(c);
+  out.push(...c.spans);
+}

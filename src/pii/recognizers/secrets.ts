@@ -1,0 +1,75 @@
+import type { PiiSpan, ScanInput } from '../types.js';
+import { shannonEntropy } from '../validators.js';
+
+/** Credentials recognisable by the prefix their issuer gives them. */
+const PREFIXED: readonly RegExp[] = [
+  /\bsk-(?:proj-|ant-(?:api\d{2}-)?|live-|svcacct-)?[A-Za-z0-9_-]{20,}/g, // OpenAI, Anthropic
+  /\b[spr]k_(?:live|test)_[A-Za-z0-9]{16,}/g, // Stripe
+  /\bgh[pousr]_[A-Za-z0-9]{30,}/g, // GitHub
+  /\bgithub_pat_[A-Za-z0-9_]{22,}/g,
+  /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, // AWS access key ids
+  /\bxox[abposre]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT
+  /\bAIza[0-9A-Za-z_-]{35}/g, // Google API key
+  /\bya29\.[0-9A-Za-z_-]{20,}/g, // Google OAuth token
+  /\bglpat-[A-Za-z0-9_-]{20,}/g, // GitLab
+  /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g, // SendGrid
+  /\bnpm_[A-Za-z0-9]{36}\b/g,
+  /\bhf_[A-Za-z0-9]{30,}/g, // Hugging Face
+  /\bpypi-[A-Za-z0-9_-]{50,}/g,
+  /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g, // Shopify
+  /\bdop_v1_[a-f0-9]{64}\b/g, // DigitalOcean
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+];
+
+/** "password: hunter2", "api_key=…", "Bearer …": the value after the label is the secret. */
+const LABELLED =
+  /\b(?:password|passwd|passphrase|pwd|pass|pin|secret|token|api[ _-]?key|apikey|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|private[ _-]?key|auth|bearer|authorization)\b(?:\s*(?:is|was|=|:|->)\s*|\s+)["'`]?([^\s"'`,;<>]{6,200})/gi;
+const LABEL_HINT = /pass|pwd|\bpin\b|secret|token|key|auth|bearer/;
+const BEARER_VALUE = /^(?:bearer|basic|token)$/i;
+
+/** Long unbroken tokens mixing letters and digits; scored by entropy below. */
+const OPAQUE = /[A-Za-z0-9+/_=.-]{24,}/g;
+const SECRET_WORDS = /\b(?:key|token|secret|password|credential|api|auth|bearer|signature|private)\b/;
+
+/** One cheap test that every prefixed credential passes; most texts fail it and skip the rest. */
+const PREFIX_HINT = /sk-|[spr]k_|gh[pousr]_|github_pat_|A[KSGIRNP][IS]A|xox|eyJ|AIza|ya29\.|glpat-|SG\.|npm_|hf_|pypi-|shp|dop_v1|-----BEGIN/;
+
+export function findSecrets({ text, lower }: ScanInput, out: PiiSpan[]): void {
+  if (PREFIX_HINT.test(text)) {
+    for (const pattern of PREFIXED) {
+      for (const m of text.matchAll(pattern)) out.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.99 });
+    }
+  }
+  if (LABEL_HINT.test(lower)) {
+    for (const m of text.matchAll(LABELLED)) {
+      let value = m[1]!;
+      let start = m.index + m[0].length - value.length;
+      if (BEARER_VALUE.test(value)) continue;
+      value = value.replace(/[.!?)]+$/, '');
+      // A plain word after "password" ("password reset", "token expired") is not a credential.
+      if (/^[a-z]+$/.test(value) && !/\d/.test(value)) continue;
+      if (/^(?:https?:|www\.)/i.test(value)) continue;
+      const label = m[0].slice(0, m[0].length - m[1]!.length).toLowerCase();
+      const explicit = /[=:]|\bis\b|\bwas\b/.test(label) || /bearer/.test(label);
+      if (!explicit && !/\d/.test(value)) continue;
+      start = text.indexOf(value, start);
+      out.push({ type: 'SECRET', start, end: start + value.length, score: explicit ? 0.85 : 0.6 });
+    }
+  }
+  if (text.length < 24) return;
+  for (const m of text.matchAll(OPAQUE)) {
+    const value = m[0];
+    // Part of a longer token (a URL, a path) is judged with it, not alone.
+    if (m.index > 0 && /[^\s"'`(<[{,;:]/.test(text[m.index - 1]!)) continue;
+    if (!/\d/.test(value) || !/[A-Za-z]/.test(value)) continue;
+    if (value.includes('.') && /^[\w.-]+\.[a-z]{2,6}$/i.test(value)) continue;
+    const hexOnly = /^[0-9a-f]+$/i.test(value);
+    const entropy = shannonEntropy(value);
+    const context = SECRET_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
+    // Random base64/base62 of this length has entropy above 4.5; prose and identifiers do not.
+    const threshold = context ? 3.5 : hexOnly ? Infinity : value.length >= 32 ? 4.3 : 4.6;
+    if (entropy < threshold) continue;
+    out.push({ type: 'SECRET', start: m.index, end: m.index + value.length, score: context ? 0.8 : 0.6 });
+  }
+}
