@@ -19,6 +19,7 @@ import { registerConversationRoutes } from './modules/conversations/conversation
 import { registerPrivacyRoutes } from './modules/privacy/privacy.routes.js';
 import { registerErasureRoutes } from './modules/erasure/erasure.routes.js';
 import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
+import { registerAnonymizeRoutes } from './modules/anonymize/anonymize.routes.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
@@ -80,6 +81,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerPrivacyRoutes(app, container.privacy, guard);
   registerErasureRoutes(app, container.erasure, guard);
   registerFeedbackRoutes(app, container.feedback, guard);
+  registerAnonymizeRoutes(app, guard, { key: container.piiKey, maxTextBytes: container.config.maxContentBytes });
   // Staff access, its audit trail and what users see of it (P13, P17–P20).
   const staffGuard = requireStaff(container.staff);
   registerStaffRoutes(app, { staff: container.staff, grants: container.grants, access: container.staffAccess, userGuard: guard });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/config.js';
 import type { Database } from './db/database.js';
@@ -46,6 +47,8 @@ export interface ContainerDeps {
   logger: Logger;
   /** The safety classifier; the rule baseline of policy/safety-rules.yaml unless another is given. */
   classifier?: SafetyClassifier;
+  /** Key of the PII hash and pseudonym operators (CUSTOS_PII_KEY); random per process when absent. */
+  piiKey?: Buffer;
   /** Seals MFA secrets; by default from CUSTOS_SEALING_KEY (openRuntime supplies the embedded key file). null = MFA unavailable. */
   sealer?: SecretSealer | null;
   /** Outgoing mail; by default SMTP when SMTP_URL is set, else `.eml` files under <dataDir>/mail. */
@@ -78,6 +81,7 @@ export function createContainer(deps: ContainerDeps) {
   const review = createReviewModule({ db, clock, policy, cipher, grants });
   return {
     ...deps,
+    piiKey: deps.piiKey ?? randomBytes(32),
     db,
     accounts: createAccountsModule({ db, clock, policy, mfa }),
     mfa,

@@ -8,6 +8,7 @@ import { createContainer, type Container } from './container.js';
 import { join } from 'node:path';
 import { LocalKeyProvider, type RotatableKeyProvider } from './crypto/key-provider.js';
 import { KeystoreCipher } from './modules/keys/keystore-cipher.js';
+import { piiKey } from './modules/anonymize/pii-keys.js';
 import { aesGcmSealer, loadOrCreateSealingKey } from './modules/mfa/secret-sealer.js';
 import { auditKeyFile, loadOrCreateAuditKeyFile } from './modules/audit/signing-key.js';
 
@@ -63,6 +64,7 @@ export async function openRuntime(config: AppConfig, options: RuntimeOptions = {
       clock,
       cipher,
       keyProvider: provider,
+      piiKey: piiKey(process.env),
       keystore,
       // Embedded mode without CUSTOS_SEALING_KEY: a key file in the data dir. A PostgreSQL deployment
       // runs several servers that must share one key, so there it has to come from the environment.

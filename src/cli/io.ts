@@ -3,6 +3,9 @@
  * through the admin channel, inside the running server, so it never touches process.* itself.
  */
 export interface CliIO {
+  /** Standard streams, for commands that filter data (absent inside the server's admin channel). */
+  stdinStream?: import('node:stream').Readable;
+  stdoutStream?: import('node:stream').Writable;
   out(text: string): void;
   err(text: string): void;
   cwd: string;
@@ -23,6 +26,8 @@ export class CliError extends Error {
 
 export function processIO(): CliIO {
   return {
+    stdinStream: process.stdin,
+    stdoutStream: process.stdout,
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     cwd: process.cwd(),

@@ -8,6 +8,7 @@ import { registerOrgCommands } from './commands/org.command.js';
 import { registerPolicyCommands } from './commands/policy.command.js';
 import { registerServeCommand } from './commands/serve.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
+import { registerPiiCommands } from './commands/pii.command.js';
 import { registerLifecycleCommands } from './commands/lifecycle.command.js';
 import { registerTrainingCommands } from './commands/training.command.js';
 import { registerWorkerCommand } from './commands/worker.command.js';
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerPolicyCommands(program, ctx);
   registerOrgCommands(program, ctx);
   registerKeysCommands(program, ctx);
+  registerPiiCommands(program, ctx);
   registerLifecycleCommands(program, ctx);
   registerTrainingCommands(program, ctx);
   registerWorkerCommand(program, ctx);
