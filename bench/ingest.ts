@@ -15,8 +15,9 @@ import { freshDatabase, machine, percentile, printTable, recordResult } from './
  * `npm run bench -- ingest [seconds] [concurrency]`: messages appended over HTTP on loopback
  * against PostgreSQL, Custos next to a baseline in the same run. The baseline is what a team
  * writes without Custos: a minimal Fastify route inserting the message as plaintext into a plain
- * table. Each server runs in its own process (as in production); this process only drives load,
- * with keep-alive connections, `concurrency` requests in flight. Target: Custos >= 0.7 x baseline.
+ * table. Each server runs in its own process (as in production) on its own fresh database; this
+ * process only drives load, with keep-alive connections, `concurrency` requests in flight.
+ * Target: Custos >= 0.7 x baseline.
  */
 const ROLE = process.env.CUSTOS_BENCH_INGEST_ROLE;
 const MESSAGE = 'Could you summarise the main arguments of the attached article in three short bullet points, ' +
@@ -117,13 +118,12 @@ interface SideResult {
   side: string;
   requests: number;
   errors: number;
-  rate: number;
-  p50: number;
-  p99: number;
+  seconds: number;
+  latencies: number[];
 }
 
-/** Drives one server for warm-up + `seconds`, `targets.length` requests in flight. */
-async function drive(side: string, ready: ServerReady, seconds: number): Promise<SideResult> {
+/** Drives one server for `seconds` (after `warmup` seconds not counted), `targets.length` requests in flight. */
+async function drive(side: string, ready: ServerReady, seconds: number, warmup: number): Promise<SideResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: ready.targets.length });
   const body = JSON.stringify({ role: 'user', content: MESSAGE });
   const latencies: number[] = [];
@@ -140,7 +140,7 @@ async function drive(side: string, ready: ServerReady, seconds: number): Promise
     }
   };
   const loops = ready.targets.map(loop);
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await new Promise((resolve) => setTimeout(resolve, warmup * 1_000));
   measuring = true;
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
@@ -149,30 +149,61 @@ async function drive(side: string, ready: ServerReady, seconds: number): Promise
   stop = true;
   await Promise.all(loops);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { side, requests: latencies.length, errors, rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { side, requests: latencies.length, errors, seconds: elapsed, latencies };
 }
 
+const summary = (parts: SideResult[]) => {
+  const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const seconds = parts.reduce((n, p) => n + p.seconds, 0);
+  return {
+    requests: latencies.length,
+    errors: parts.reduce((n, p) => n + p.errors, 0),
+    rate: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+};
+
+/**
+ * Both servers run for the whole benchmark and are measured in alternating slices (baseline,
+ * Custos, baseline, ...), so that whatever else the machine is doing weighs on both sides alike.
+ */
 export async function run(args: string[]) {
   const seconds = Number(args[0] ?? 12);
   const concurrency = Number(args[1] ?? 16);
-  const results: SideResult[] = [];
-  for (const side of ['baseline', 'custos'] as const) {
-    const database = await freshDatabase();
-    const { child, ready } = await startServer(side, database.url, concurrency);
-    try {
-      results.push(await drive(side, ready, seconds));
-    } finally {
+  const rounds = 4;
+  const slice = seconds / rounds;
+  const databases = { baseline: await freshDatabase(), custos: await freshDatabase() };
+  const servers = {
+    baseline: await startServer('baseline', databases.baseline.url, concurrency),
+    custos: await startServer('custos', databases.custos.url, concurrency),
+  };
+  const parts: Record<'baseline' | 'custos', SideResult[]> = { baseline: [], custos: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const side of ['baseline', 'custos'] as const) {
+        parts[side].push(await drive(side, servers[side].ready, slice, round === 0 ? 2 : 0.5));
+      }
+    }
+  } finally {
+    for (const side of ['baseline', 'custos'] as const) {
+      const { child } = servers[side];
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.send({ stop: true });
       await exited;
-      await database.drop();
+      await databases[side].drop();
     }
   }
-  const [baseline, custos] = results as [SideResult, SideResult];
+  const baseline = summary(parts.baseline);
+  const custos = summary(parts.custos);
   printTable(
-    results.map((r) => ({
-      side: r.side,
+    (
+      [
+        ['baseline', baseline],
+        ['custos', custos],
+      ] as const
+    ).map(([side, r]) => ({
+      side,
       'messages/s': r.rate.toFixed(0),
       'p50 ms': r.p50.toFixed(2),
       'p99 ms': r.p99.toFixed(2),
@@ -181,7 +212,7 @@ export async function run(args: string[]) {
     })),
   );
   const ratio = custos.rate / baseline.rate;
-  console.log(`custos / baseline: ${ratio.toFixed(2)} (target >= 0.7) — ${seconds} s per side, ${concurrency} in flight, ${machine().cores} cores`);
+  console.log(`custos / baseline: ${ratio.toFixed(2)} (target >= 0.7) — ${seconds} s per side in ${rounds} alternating slices, ${concurrency} in flight, ${machine().cores} cores`);
   recordResult('ingest', {
     seconds,
     concurrency,

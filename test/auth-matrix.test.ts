@@ -128,6 +128,10 @@ const rows: Row[] = [
     expect: signedIn(204, 404),
   },
 
+  // Privacy tools (P31): the caller's own text, keyed to the caller's account.
+  { route: 'POST /v1/anonymize', request: () => ({ url: '/v1/anonymize', payload: { text: 'Call Ada on +14155552671', operator: 'replace' } }), expect: signedIn(200) },
+  { route: 'POST /v1/deanonymize', request: () => ({ url: '/v1/deanonymize', payload: { text: 'nothing to restore here' } }), expect: signedIn(200) },
+
   // Organisation administrators answer staff access requests to their members (P19). The owner is
   // made the administrator of an enterprise organisation; the other user is outside it.
   { route: 'GET /v1/orgs/{id}/access-requests', setup: orgWithPendingRequest, request: (fx) => ({ url: `/v1/orgs/${fx.ids.org}/access-requests` }), expect: signedIn(200, 404) },

@@ -32,6 +32,8 @@ interface Cell {
   staff: TestStaff;
   grantId: string | null;
   holdId: string;
+  /** A queue item of its own, for recording an outcome. */
+  reviewItem: string;
 }
 const cells: Cell[] = [];
 
@@ -108,7 +110,9 @@ beforeAll(async () => {
           break;
       }
       const hold = await h.container.holds.create({ kind: 'operator' }, { accountId: otherUser.id, basis: 'matrix hold' });
-      cells.push({ role, state, staff, grantId, holdId: hold.id });
+      const reviewItem = randomUUID();
+      await h.container.db.insertInto('review_items').values({ id: reviewItem, sample_id: sample.sampleId, account_id: consumer.id, conversation_id: conv, flagged: false, sampled_at: h.clock.now() }).execute();
+      cells.push({ role, state, staff, grantId, holdId: hold.id, reviewItem });
     }
   }
 });
@@ -166,9 +170,9 @@ const routes: Route[] = [
   {
     method: 'POST',
     path: '/v1/staff/review/items/{id}/complete',
-    request: (c) => ({ url: `/v1/staff/review/items/${randomUUID()}/complete`, payload: { outcome: 'no_action' } }),
-    // A reviewer reaches the item lookup (404 for this unknown item); anyone else is stopped first (403).
-    allowed: () => false,
+    request: (c) => ({ url: `/v1/staff/review/items/${c.reviewItem}/complete`, payload: { outcome: 'no_action' } }),
+    // Recording an outcome shows nothing: it is the reviewer's role that counts.
+    allowed: (c) => mayReview(c.role, h.policy),
   },
   { method: 'GET', path: '/v1/staff/holds', request: () => ({ url: `/v1/staff/holds?accountId=${otherUser.id}` }), allowed: (c) => mayManageHolds(c.role, h.policy) },
   {

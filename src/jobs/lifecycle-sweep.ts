@@ -5,6 +5,7 @@ import type { Policy } from '../policy/index.js';
 import type { ContentCipher } from '../modules/content/content-cipher.js';
 import { uuidv7 } from '../lib/ids.js';
 import { insertReceipt, type LifecycleReceipt } from './lifecycle-receipts.js';
+import { appendAudit } from '../modules/audit/audit.repository.js';
 import { SetDigest, digestItem } from './set-digest.js';
 import { defaultSweepTargets, sweptClasses, type SweepTarget } from './sweep-targets.js';
 
@@ -72,7 +73,17 @@ export async function runLifecycleSweep(deps: LifecycleSweepDeps, options: Lifec
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     digest: digest.hex(),
   };
-  await insertReceipt(db, receipt);
+  // The receipt and its audit entry commit together.
+  await db.transaction().execute(async (trx) => {
+    await insertReceipt(trx, receipt);
+    await appendAudit(trx, {
+      kind: 'sweep.receipt',
+      at: receipt.finishedAt,
+      actor: 'system:lifecycle-sweep',
+      subject: null,
+      refs: { receipt: receipt.id, sweptAt: receipt.sweptAt.toISOString(), policyVersion: receipt.policyVersion, batches: receipt.batches, counts: receipt.counts, total: receipt.total, digest: receipt.digest },
+    });
+  });
   if (failure) throw failure;
   return receipt;
 }

@@ -118,6 +118,29 @@ describe('P31 PII detectors', () => {
     expect(found('I bought 94107 items', 'ZIP_CODE')).toEqual([]);
   });
 
+  it('the cheap pre-checks in front of each pattern do not hide its rarer shapes', () => {
+    expect(found('Postfach 1234, Berlin', 'STREET_ADDRESS')[0]).toMatch(/^Postfach 1234/);
+    expect(found('Send it to London GIR 0AA today', 'ZIP_CODE')).toEqual(['GIR 0AA']);
+    expect(found('ship to 221B Baker Street', 'STREET_ADDRESS')).toEqual(['221B Baker Street']);
+    expect(found('see you at 9.45pm', 'DATE_TIME')).toEqual(['9.45pm']);
+    expect(found('she is 7yo', 'AGE')).toEqual(['7']);
+    expect(found('server fe80::1ff:fe23:4567:890a is down', 'IP_ADDRESS')).toEqual(['fe80::1ff:fe23:4567:890a']);
+    expect(found('call (+44) 20 7946 0958 now', 'PHONE_NUMBER')).toEqual(['(+44) 20 7946 0958']);
+  });
+
+  it('ZIP_CODE after a town; digits after a country stay address text', () => {
+    expect(found('Send it to Lisbon 1100-148 please.', 'ZIP_CODE')).toEqual(['1100-148']);
+    expect(found('Our office: Pärnu\nEstonia 62488', 'ZIP_CODE')).toEqual([]);
+    expect(found('Our office: Pärnu\nEstonia 62488', 'STREET_ADDRESS')).toEqual(['62488']);
+  });
+
+  it('ORGANIZATION keeps ordinary words of its name, not the word opening the sentence', () => {
+    expect(found('The Clean Power Finance office is closed.', 'ORGANIZATION')).toEqual(['Clean Power Finance']);
+    expect(found('We like Google Inc for nothing.', 'ORGANIZATION')).toEqual(['Google Inc']);
+    expect(found('Thanks Acme Widgets Inc for nothing.', 'ORGANIZATION')).toEqual(['Acme Widgets Inc']);
+    expect(found('Please Call The Bank.', 'ORGANIZATION')).toEqual([]);
+  });
+
   it('US_DRIVER_LICENSE: only next to licence words', () => {
     expect(found("my driver's license number is D1234567", 'US_DRIVER_LICENSE')).toEqual(['D1234567']);
     expect(found('order D1234567 shipped', 'US_DRIVER_LICENSE')).toEqual([]);
@@ -151,6 +174,11 @@ describe('P31 PII detectors', () => {
     expect(found('My name is Zbigniew Brzęczyszczykiewicz', 'PERSON')).toEqual(['Zbigniew Brzęczyszczykiewicz']);
     expect(found('hey this is maria, can you call me', 'PERSON')).toEqual(['maria']);
     expect(found("Thanks, Priya! Anna's flight lands at 6", 'PERSON')).toEqual(['Priya', 'Anna']);
+  });
+
+  it('PERSON: a known name repeated later is found again, as one span', () => {
+    expect(found('My name is Xandor Quilby. Yes, Xandor Quilby again.', 'PERSON')).toEqual(['Xandor Quilby', 'Xandor Quilby']);
+    expect(found('My name is Xandor Quilby. Quilby, that is.', 'PERSON')).toEqual(['Xandor Quilby', 'Quilby']);
   });
 
   it('PERSON: ordinary capitalised words are not names', () => {

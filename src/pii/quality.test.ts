@@ -10,8 +10,8 @@ import { createPiiEngine } from './engine.js';
  */
 const samples = loadDevSet();
 const STRUCTURED = ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS'];
-/** Measured 0.745 when this floor was set; the goal is 0.75 and beyond. */
-const OVERALL_FLOOR = 0.74;
+/** Measured 0.760 when this floor was set; the goal is 0.85. */
+const OVERALL_FLOOR = 0.75;
 
 describe.skipIf(!samples)(`P31 PII quality floor on the dev set (${samples ? 'present' : `missing at ${DEV_SET_PATH}`})`, () => {
   const board = new Scoreboard();

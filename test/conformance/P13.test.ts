@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, type TestUser } from '../support/harness.js';
+import { createHarness, type Harness } from '../support/harness.js';
 import { auditRows, conversationWith, newStaff, pseudonymOf, type TestStaff } from '../support/staff.js';
 import { runLifecycleSweep } from '../../src/jobs/lifecycle-sweep.js';
 

@@ -5,7 +5,7 @@ import { auditTimestamp, type AuditEntry, type JsonValue } from '../../audit/ent
  * pseudonymous ids (`USER…`, staff ids) only: never content, never an email or a name. The
  * values are flat so that a reviewer can read an entry without a schema.
  */
-export type AuditValue = string | number | boolean | null | readonly string[];
+export type AuditValue = string | number | boolean | null | readonly string[] | Readonly<Partial<Record<string, number>>>;
 
 export const auditKinds = [
   'consent.change',
@@ -57,7 +57,7 @@ const EMAIL_LIKE = /[^\s@]+@[^\s@]+/;
 export function assertAuditable(record: AuditRecord): void {
   if (record.subject !== null && !PSEUDONYM.test(record.subject)) throw new Error(`audit subject must be a pseudonym, got a ${typeof record.subject}`);
   for (const [key, value] of Object.entries(record.refs)) {
-    const values = Array.isArray(value) ? value : [value];
+    const values: unknown[] = Array.isArray(value) ? value : value !== null && typeof value === 'object' ? Object.keys(value) : [value];
     for (const v of values) {
       if (typeof v === 'string' && (v.length > 256 || EMAIL_LIKE.test(v))) throw new Error(`audit ref ${key} is not a reference`);
     }

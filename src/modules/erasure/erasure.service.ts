@@ -8,6 +8,7 @@ import { verifyPassword } from '../accounts/passwords.js';
 import { recomputeDeadlines } from '../retention/retention.service.js';
 import { holdProtection } from '../holds/holds.service.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { eraseAccountSecurityData } from '../accounts/security-data.repository.js';
 
 export interface ErasureDeps {
   db: Kysely<DB>;
@@ -59,6 +60,9 @@ export function createErasureModule({ db, clock, policy, cipher }: ErasureDeps) 
         .where('id', '=', accountId)
         .execute();
       await trx.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+      // Phone, payment token, MFA secrets, email links, cookie choices: gone with the account. A
+      // legal hold names conversation content, not these.
+      await eraseAccountSecurityData(trx, accountId);
       // A legal hold keeps what it names readable (P13): then the account key stays, and only the
       // keys of the conversations the hold does not name are destroyed now.
       const protection = await holdProtection(trx, accountId, now);

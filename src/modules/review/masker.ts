@@ -1,10 +1,14 @@
+import { createPiiEngine, type PiiEngine, type PiiEntityType } from '../../pii/index.js';
+
 /**
  * The review mask (P18): personal data in a text is replaced by a placeholder that names its kind
  * and a field id, e.g. `[email 3.1]`. A reviewer sees the placeholders; the values come back only
  * through an audited unmask under a policy-violation grant. Masking errs towards masking: a digit
  * run that might be an account number is hidden as readily as a real phone number.
  */
-export type MaskKind = 'email' | 'card' | 'phone' | 'number';
+export type MaskKind =
+  | 'email' | 'card' | 'phone' | 'number'
+  | 'iban' | 'ssn' | 'ip' | 'url' | 'domain' | 'date' | 'age' | 'zip' | 'license' | 'secret' | 'address' | 'person' | 'organization' | 'location' | 'title' | 'group';
 
 export interface MaskedField {
   /** `<message seq>.<n>`: stable for a given text, so an unmask names exactly one value. */
@@ -57,10 +61,38 @@ export const basicFinder: SpanFinder = (text) => {
   return spans;
 };
 
-const priority: Record<MaskKind, number> = { email: 0, card: 1, phone: 2, number: 3 };
+// When two finds cover the same span, the more specific kind names it.
+const priority: Partial<Record<MaskKind, number>> = { email: 0, card: 1, iban: 1, ssn: 1, secret: 1, phone: 2, number: 9 };
+
+const engineKinds: Record<PiiEntityType, MaskKind> = {
+  EMAIL_ADDRESS: 'email',
+  PHONE_NUMBER: 'phone',
+  CREDIT_CARD: 'card',
+  IBAN_CODE: 'iban',
+  US_SSN: 'ssn',
+  IP_ADDRESS: 'ip',
+  URL: 'url',
+  DOMAIN_NAME: 'domain',
+  DATE_TIME: 'date',
+  AGE: 'age',
+  ZIP_CODE: 'zip',
+  US_DRIVER_LICENSE: 'license',
+  SECRET: 'secret',
+  STREET_ADDRESS: 'address',
+  PERSON: 'person',
+  ORGANIZATION: 'organization',
+  LOCATION: 'location',
+  TITLE: 'title',
+  NRP: 'group',
+};
+
+/** The PII engine's findings (names, addresses, identifiers…) together with the built-in ones. */
+export function piiEngineFinder(engine: Pick<PiiEngine, 'detect'> = createPiiEngine()): SpanFinder {
+  return (text) => [...engine.detect(text).map((s): [number, number, MaskKind] => [s.start, s.end, engineKinds[s.type]]), ...basicFinder(text)];
+}
 
 export function maskText(text: string, fieldPrefix: string, find: SpanFinder = basicFinder): MaskedText {
-  const spans = find(text).sort((a, b) => a[0] - b[0] || b[1] - b[0] - (a[1] - a[0]) || priority[a[2]] - priority[b[2]]);
+  const spans = find(text).sort((a, b) => a[0] - b[0] || b[1] - b[0] - (a[1] - a[0]) || (priority[a[2]] ?? 5) - (priority[b[2]] ?? 5));
   const kept: [number, number, MaskKind][] = [];
   for (const s of spans) {
     const last = kept[kept.length - 1];

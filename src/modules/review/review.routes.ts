@@ -5,7 +5,7 @@ import { staffOf, type StaffGuard } from '../staff/staff.guard.js';
 import { accessSchema } from '../staff/staff.schemas.js';
 import type { ReviewModule } from './review.service.js';
 
-const fieldRef = z.object({ id: z.string(), kind: z.enum(['email', 'card', 'phone', 'number']) });
+const fieldRef = z.object({ id: z.string(), kind: z.string().describe('email, phone, card, number, person, address, …') });
 
 const itemView = z.object({
   id: z.uuid(),

@@ -13,7 +13,7 @@ import type { AuditActor } from '../audit/audit-record.js';
 import { accessDenied, type GrantsModule } from '../staff/grants.service.js';
 import { accessView } from '../staff/staff-access.service.js';
 import type { StaffContext } from '../staff/staff.service.js';
-import { basicFinder, maskText, type MaskedText, type SpanFinder } from './masker.js';
+import { maskText, piiEngineFinder, type MaskedText, type SpanFinder } from './masker.js';
 import { pickSample, type SampleCandidate } from './sampling.js';
 
 export interface ReviewDeps {
@@ -22,7 +22,7 @@ export interface ReviewDeps {
   policy: Policy;
   cipher: ContentCipher;
   grants: Pick<GrantsModule, 'decide'>;
-  /** What the mask hides; the built-in finder covers emails, card and phone numbers, long digit runs. */
+  /** What the mask hides: by default the PII engine's findings plus emails, card and phone numbers and long digit runs. */
   finder?: SpanFinder;
 }
 
@@ -47,7 +47,7 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
  * first), a reviewer sees them with personal data masked, and unmasking a field takes a
  * policy-violation grant. Every view and unmask is in the audit log before anything is shown.
  */
-export function createReviewModule({ db, clock, policy, cipher, grants, finder = basicFinder }: ReviewDeps) {
+export function createReviewModule({ db, clock, policy, cipher, grants, finder = piiEngineFinder() }: ReviewDeps) {
   function reviewer(staff: StaffContext) {
     if (!mayReview(staff.role, policy)) throw accessDenied('role_not_allowed');
   }

@@ -1,4 +1,5 @@
-import { UAParser } from 'ua-parser-js';
+// ua-parser-js 1.x (MIT): the 2.x line is AGPL-3.0, which this Apache-2.0 project does not take on.
+import UAParser from 'ua-parser-js';
 
 /**
  * A user agent reduced to what security and troubleshooting need (P24): browser and OS family
@@ -25,7 +26,7 @@ const withMajor = (name: string | undefined, version: string | undefined): strin
 export function parseUserAgent(ua: string | null | undefined): ParsedUserAgent {
   if (!ua) return { browser: null, os: null, deviceClass: 'unknown' };
   const text = ua.slice(0, MAX_UA_LENGTH);
-  const result = UAParser(text);
+  const result = new UAParser(text).getResult();
   const browser = withMajor(result.browser.name, result.browser.version);
   const os = withMajor(result.os.name, result.os.version);
   let deviceClass: DeviceClass;

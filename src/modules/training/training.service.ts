@@ -16,6 +16,7 @@ import {
 } from '../../policy/index.js';
 import type { ContentCipher, ContentLocation } from '../content/content-cipher.js';
 import { messageLocation } from '../conversations/conversations.service.js';
+import { appendAudit } from '../audit/audit.repository.js';
 import { consentInForceAt } from '../privacy/consent.repository.js';
 import {
   discardBatch,
@@ -313,9 +314,19 @@ export function createTrainingModule(deps: TrainingDeps) {
             after = candidates[candidates.length - 1]!;
             if (candidates.length < chunkSize) break;
           }
-          await exec.transaction().execute((trx) =>
-            freezeBatch(trx, batch.id, { frozenAt: clock.now(), recordCount: state.counts.records, counts: state.counts }),
-          );
+          await exec.transaction().execute(async (trx) => {
+            const frozenAt = clock.now();
+            await freezeBatch(trx, batch.id, { frozenAt, recordCount: state.counts.records, counts: state.counts });
+            // The freeze and its audit entry commit together: counts only, no pseudonym, no content.
+            const { considered, records, byBasis, byKind, refused } = state.counts;
+            await appendAudit(trx, {
+              kind: 'training.freeze',
+              at: frozenAt,
+              actor: 'operator',
+              subject: null,
+              refs: { batch: batch.id, exportAt: at.toISOString(), policyVersion: policy.version, considered, records, byBasis, byKind, refused },
+            });
+          });
         } catch (error) {
           // Nothing half-frozen stays: the conversations become eligible for the next export.
           await exec.transaction().execute((trx) => discardBatch(trx, batch.id)).catch(() => undefined);

@@ -45,6 +45,13 @@ const ADDRESS_CUE = /\b(?:address(?:es)?(?: is| was| has changed to)?|live at|li
 const NUMBERED_LINE = /(?:^|\n)[ \t>]*(\d{1,6}[ \t]+\p{Lu}[\p{L}\p{M}.'’-]+(?:[ \t]+[\p{L}\p{M}.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\.?)(?=[ \t]*(?:\r?\n|,|$))/gu;
 /** "the corner of 5th Avenue and Main Street": an intersection names a place as well as a number does. */
 const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M}\d.'’-]*)(?: [\p{Lu}][\p{L}\p{M}.'’-]*){0,3}/gu;
+/** An English street line needs a building number before a capitalised name. */
+const NUMBER_THEN_NAME = /\d[A-Za-z]?,?[ \t]+[\p{Lu}\d]/u;
+/** Every address cue ends in "s", "t" or "o" right before the number. */
+const CUE_HINT = /[sto]\s*:?\s*\d/i;
+const WORD_THEN_NUMBER = /[\p{L}\p{M}.][ \t]+\d/u;
+const MILITARY_HINT = /box|us[sn]|uscgc/;
+const UNIT_HINT = /apt|apartment|suite|ste\./;
 const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
 
 function trimTrailingWords(text: string, start: number, end: number): number {
@@ -61,6 +68,8 @@ function trimTrailingWords(text: string, start: number, end: number): number {
 const ZIP_CONTEXT = /\b(?:zip(?: ?code)?|postal ?code|post ?code|postcode|plz|cap|cp|código postal)\b\s*(?:is|:|#|no\.?)?\s*$/;
 const ZIP_VALUE = /^(?:\d{5}(?:-\d{3,4})?|\d{3,4}|\d{3}[ -]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})\b/i;
 const STATE_ZIP = new RegExp(`\\b(?:${[...US_STATE_CODES].join('|')}),?[ \\t]+(\\d{5}(?:-\\d{4})?)\\b`, 'g');
+const FIVE_DIGITS = /\d{5}/;
+const LETTER_DIGIT = /[A-Z]\d|GIR/;
 const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g;
 
@@ -81,7 +90,7 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
       if (words.some((w) => COMMON_WORDS.has(w.toLowerCase().replace(/[.,]$/, '')))) continue;
       push(m.index, m.index + m[0].length, 0.85);
     }
-  } else {
+  } else if (NUMBER_THEN_NAME.test(text)) {
     for (const m of text.matchAll(SUFFIX_WORD)) {
       const word = m[0];
       // Street types are written "Street", "street" or "STREET", never "sTreet".
@@ -97,23 +106,26 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
     for (const m of text.matchAll(PREFIX_FIRST)) push(m.index, trimTrailingWords(text, m.index, m.index + m[0].length), 0.8);
     for (const m of text.matchAll(NUMBER_PREFIX)) push(m.index, trimTrailingWords(text, m.index, m.index + m[0].length), 0.75);
   }
-  for (const m of text.matchAll(COMPOUND)) {
+  // Every pattern below needs a word followed by a number; most digit-bearing texts (dates,
+  // amounts) have none, and the compound-street regex is the costliest in the file.
+  const wordThenNumber = WORD_THEN_NUMBER.test(text);
+  if (wordThenNumber) for (const m of text.matchAll(COMPOUND)) {
     if (!hasStreetEnding(m[2]!) || COMMON_WORDS.has(m[2]!.toLowerCase())) continue;
     // The optional leading word must not be an ordinary word ("at Hauptstraße 5").
     const lead = m[1];
     const start = lead && COMMON_WORDS.has(lead.toLowerCase()) ? m.index + lead.length + 1 : m.index;
     push(start, m.index + m[0].length, 0.8);
   }
-  for (const m of text.matchAll(PO_BOX)) push(m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
-  for (const m of text.matchAll(MILITARY)) push(m.index, m.index + m[0].length, 0.9);
-  for (const m of text.matchAll(STANDALONE_UNIT)) push(m.index, m.index + m[0].length, 0.5);
+  if (lower.includes('box') || lower.includes('postfach')) for (const m of text.matchAll(PO_BOX)) push(m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
+  if (MILITARY_HINT.test(lower)) for (const m of text.matchAll(MILITARY)) push(m.index, m.index + m[0].length, 0.9);
+  if (UNIT_HINT.test(lower)) for (const m of text.matchAll(STANDALONE_UNIT)) push(m.index, m.index + m[0].length, 0.5);
   if (text.includes('\n') || /^\s*\d/.test(text)) {
     for (const m of text.matchAll(NUMBERED_LINE)) {
       const start = m.index + m[0].length - m[1]!.length;
       push(start, start + m[1]!.length, 0.7);
     }
   }
-  for (const m of text.matchAll(ADDRESS_CUE)) {
+  if (CUE_HINT.test(text)) for (const m of text.matchAll(ADDRESS_CUE)) {
     const start = m.index + m[0].length;
     const rest = /^[^\n.?!;]{4,80}/.exec(text.slice(start));
     if (rest) push(start, trimTrailingWords(text, start, start + rest[0].length), 0.7);
@@ -130,7 +142,7 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
   }
   out.push(...streets);
 
-  for (const m of text.matchAll(STATE_ZIP)) {
+  if (FIVE_DIGITS.test(text)) for (const m of text.matchAll(STATE_ZIP)) {
     const start = m.index + m[0].length - m[1]!.length;
     out.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.8 });
   }
@@ -145,7 +157,7 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
       out.push({ type: 'ZIP_CODE', start, end: start + value[0].length, score: 0.9 });
     }
   }
-  if (!caseless) {
+  if (!caseless && LETTER_DIGIT.test(text)) {
     for (const m of text.matchAll(UK_POSTCODE)) out.push({ type: 'ZIP_CODE', start: m.index, end: m.index + m[0].length, score: 0.6 });
     for (const m of text.matchAll(CA_POSTCODE)) out.push({ type: 'ZIP_CODE', start: m.index, end: m.index + m[0].length, score: 0.65 });
   }

@@ -2,6 +2,7 @@ import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
 import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
 import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
 import { COMMON_WORDS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES } from '../data/words.js';
+import { COUNTRIES } from '../data/places.js';
 import { lookupAt } from './gazetteer.js';
 import { tokenize, type Token } from './tokens.js';
 
@@ -164,9 +165,22 @@ function orgOfPass(c: Ctx): void {
   }
 }
 
+function onOwnLine(text: string, first: Token, last: Token): boolean {
+  return /(?:^|\n)[ \t>?*-]*$/.test(text.slice(Math.max(0, first.start - 8), first.start)) && /^[ \t]*(?:\r?\n|$)/.test(text.slice(last.end, last.end + 4));
+}
+
+/** "Anna: see you at six": a name at the start of a line followed by a colon. */
+function isSpeaker(text: string, first: Token, post: string): boolean {
+  return /^\s*:/.test(post) && /(?:^|\n)[ \t>]*$/.test(text.slice(Math.max(0, first.start - 8), first.start));
+}
+
 function classifyChunk(c: Ctx, a: number, b: number): void {
   const { tokens } = c;
-  // Leading ordinary words ("Please", "Thanks") are not part of the name.
+  // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
+  // Electric"): it keeps them, except a sentence-opening word or "The" ("Thanks Google").
+  let orgStart = a;
+  while (orgStart < b && (tokens[orgStart]!.lower === 'the' || (tokens[orgStart]!.initial && isCommon(tokens[orgStart]!.lower)))) orgStart++;
+  // Leading ordinary words ("Please", "Thanks") are not part of a person's name.
   while (a <= b && isCommon(tokens[a]!.lower) && !(isFirstName(tokens[a]!.lower) && a < b && (isSurname(tokens[a + 1]!.lower) || !isCommon(tokens[a + 1]!.lower)))) a++;
   while (b >= a && isCommon(tokens[b]!.lower) && !ORG_SUFFIXES.has(tokens[b]!.lower) && !(b > a && isFirstName(tokens[a]!.lower) && SURNAMES.has(tokens[b]!.lower))) b--;
   if (a > b) return;
@@ -178,6 +192,7 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
       break;
     }
   }
+  if (orgStart > a) orgStart = a;
   const first = tokens[a]!;
   const last = tokens[b]!;
   const len = b - a + 1;
@@ -185,43 +200,43 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   const pre = before(c, a);
   const post = after(c, b);
 
-  if (len >= 2 && ORG_SUFFIXES.has(last.lower.replace(/\.$/, ''))) {
-    emit(c, 'ORGANIZATION', a, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
+  if (b > orgStart && ORG_SUFFIXES.has(last.lower.replace(/\.$/, ''))) {
+    emit(c, 'ORGANIZATION', orgStart, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
     return;
   }
   const orgContext = ORG_BEFORE.test(pre) || ORG_AFTER.test(post) || (AT_AS.test(pre) && /^\s+as\b/.test(post));
   const firstIsName = isFirstName(first.lower) && (!AMBIGUOUS_FIRST_NAMES.has(first.lower) || len >= 2);
   const surnames = words.filter((w) => isSurname(w) && !AMBIGUOUS_SURNAMES.has(w)).length;
-  const strongPerson = STRONG_PERSON_BEFORE.test(pre);
-  const personAfter = PERSON_AFTER.test(post);
+  // The context tests below are regexes over the surrounding text; most chunks are settled
+  // before they are needed, so each runs at most once and only when reached.
+  let strongPerson: boolean | undefined;
+  let personAfter: boolean | undefined;
   const hasInitial = len >= 3 && tokens.slice(a + 1, b).some((t) => t.text.length === 1);
-  const ownLine = /(?:^|\n)[ \t>?*-]*$/.test(c.text.slice(Math.max(0, first.start - 8), first.start)) && /^[ \t]*(?:\r?\n|$)/.test(c.text.slice(last.end, last.end + 4));
-  const speaker = /(?:^|\n)[ \t>]*$/.test(c.text.slice(Math.max(0, first.start - 8), first.start)) && /^\s*:/.test(post);
   if (len > 4) {
-    if (orgContext) emit(c, 'ORGANIZATION', a, b, 0.55);
+    if (orgContext) emit(c, 'ORGANIZATION', orgStart, b, 0.55);
     return;
   }
   if (orgContext && !firstIsName) {
-    emit(c, 'ORGANIZATION', a, b, 0.6);
+    emit(c, 'ORGANIZATION', orgStart, b, 0.6);
     return;
   }
   if (hasInitial && !orgContext) {
     emit(c, 'PERSON', a, b, 0.75);
     return;
   }
-  if (speaker && (firstIsName || surnames > 0 || (len <= 2 && !first.upper))) {
+  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper)) && isSpeaker(c.text, first, post)) {
     emit(c, 'PERSON', a, b, 0.65);
     return;
   }
   if (firstIsName) {
-    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : strongPerson || personAfter ? 0.8 : 0.65);
+    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : (strongPerson ??= STRONG_PERSON_BEFORE.test(pre)) || (personAfter ??= PERSON_AFTER.test(post)) ? 0.8 : 0.65);
     return;
   }
   if (len >= 2 && surnames > 0) {
     emit(c, 'PERSON', a, b, 0.7);
     return;
   }
-  if (strongPerson || (personAfter && !first.upper)) {
+  if ((strongPerson ??= STRONG_PERSON_BEFORE.test(pre)) || (!first.upper && (personAfter ??= PERSON_AFTER.test(post)))) {
     emit(c, 'PERSON', a, b, 0.6);
     return;
   }
@@ -235,12 +250,12 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     return;
   }
   // A signature block: the line under a person's name names their organisation.
-  if (ownLine && len <= 3 && !first.upper && c.spans.some((sp) => sp.type === 'PERSON' && /^[ \t]*\r?\n[ \t>]*$/.test(c.text.slice(sp.end, first.start)))) {
+  if (len <= 3 && !first.upper && onOwnLine(c.text, first, last) && c.spans.some((sp) => sp.type === 'PERSON' && /^[ \t]*\r?\n[ \t>]*$/.test(c.text.slice(sp.end, first.start)))) {
     emit(c, 'ORGANIZATION', a, b, 0.5);
     return;
   }
   // A signature or contact block: a two- or three-word name alone on its line.
-  if (ownLine && len >= 2 && len <= 3 && c.text.includes('\n') && !words.some((w) => isCommon(w) || JOB_HEADS.has(w))) {
+  if (len >= 2 && len <= 3 && c.text.includes('\n') && onOwnLine(c.text, first, last) && !words.some((w) => isCommon(w) || JOB_HEADS.has(w))) {
     emit(c, 'PERSON', a, b, 0.5);
     return;
   }
@@ -309,6 +324,7 @@ function listPass(c: Ctx): void {
     personStarts.add(s.start);
     personEnds.add(s.end);
   }
+  if (personStarts.size === 0) return;
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
@@ -335,7 +351,11 @@ function propagationPass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (c.used[i] || !known.has(t.lower) || (!c.caseless && !t.cap) || isCommon(t.lower)) continue;
-    emit(c, 'PERSON', i, i, 0.6);
+    // The full name repeated is one finding, not one per word.
+    let j = i;
+    while (j + 1 < tokens.length && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && known.has(tokens[j + 1]!.lower) && (c.caseless || tokens[j + 1]!.cap)) j++;
+    emit(c, 'PERSON', i, j, 0.6);
+    i = j;
   }
 }
 
@@ -356,14 +376,22 @@ function jobTitlePass(c: Ctx): void {
   }
 }
 
-/** "Lisbon 1100-148": digits right after a town are its postcode. */
+const COUNTRY_NAMES: ReadonlySet<string> = new Set(COUNTRIES);
+
+/**
+ * "Lisbon 1100-148": digits right after a town are its postcode. After a country they are still
+ * part of the postal address, but postal convention (UPU S42) writes the postcode on the locality
+ * line and the country alone on the last line, so "Estonia 62488" is reported as address text,
+ * not as a postcode.
+ */
 function zipAfterPlacePass(c: Ctx): void {
   for (const s of [...c.spans]) {
     if (s.type !== 'LOCATION') continue;
     const m = /^,?[ \t]+(\d{4,5}(?:-\d{3,4})?|\d{3} \d{2}|\d{2}-\d{3})(?![\d-])/.exec(c.text.slice(s.end, s.end + 16));
     if (!m) continue;
     const start = s.end + m[0].length - m[1]!.length;
-    c.spans.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.55 });
+    const country = COUNTRY_NAMES.has(c.lower.slice(s.start, s.end));
+    c.spans.push({ type: country ? 'STREET_ADDRESS' : 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.55 });
   }
 }
 

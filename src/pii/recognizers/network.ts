@@ -44,8 +44,11 @@ const DOMAIN = new RegExp(`(?<![\\p{L}\\p{N}@.\\/-])(?:[a-z0-9](?:[a-z0-9-]{0,61
 /** Two-letter endings that are also common words or file types: need a www-like shape. */
 const WEAK_TLDS = new Set(['no', 'is', 'in', 'it', 'at', 'be', 'me', 'us', 'co', 'pl']);
 
+/** Every domain has a letter or digit, a dot and two letters: sentence full stops do not pass. */
+const DOMAIN_HINT = /[a-z0-9]\.[a-z]{2}/i;
+
 export function findDomains({ text }: ScanInput, out: PiiSpan[]): void {
-  if (!text.includes('.')) return;
+  if (!DOMAIN_HINT.test(text)) return;
   for (const m of text.matchAll(DOMAIN)) {
     const value = m[0];
     const labels = value.toLowerCase().split('.');
@@ -64,7 +67,7 @@ const IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3
 
 export function findIpAddresses({ text, hasDigit }: ScanInput, out: PiiSpan[]): void {
   if (!hasDigit) return;
-  if (text.includes('.')) {
+  if (/\d\.\d/.test(text)) {
     for (const m of text.matchAll(IPV4)) {
       const [address, prefix] = m[0].split('/');
       if (!ipv4Valid(address!)) continue;
@@ -73,7 +76,7 @@ export function findIpAddresses({ text, hasDigit }: ScanInput, out: PiiSpan[]): 
       out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.95 });
     }
   }
-  if (text.includes(':')) {
+  if (/:[0-9a-f]{0,4}:/i.test(text)) {
     for (const m of text.matchAll(IPV6)) {
       const value = m[0];
       const address = value.split('%')[0]!;

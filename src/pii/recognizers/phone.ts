@@ -49,8 +49,18 @@ function score(text: string, lower: string, start: number, value: string): numbe
   return Math.min(1, s);
 }
 
+/** A phone number has at least seven digits; most texts have fewer and skip both regexes. */
+function hasSevenDigits(text: string): boolean {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++n >= 7) return true;
+  }
+  return false;
+}
+
 export function findPhoneNumbers({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  if (!hasDigit) return;
+  if (!hasDigit || !hasSevenDigits(text)) return;
   const seen = new Set<number>();
   const consider = (start: number, raw: string) => {
     const value = raw.replace(/[ \t.-]+$/, '');
@@ -59,6 +69,6 @@ export function findPhoneNumbers({ text, lower, hasDigit }: ScanInput, out: PiiS
     const s = score(text, lower, start, value);
     if (s >= 0.5) out.push({ type: 'PHONE_NUMBER', start, end: start + value.length, score: Math.min(0.9, s) });
   };
-  for (const m of text.matchAll(PAREN_START)) consider(m.index, m[0]);
+  if (text.includes('(')) for (const m of text.matchAll(PAREN_START)) consider(m.index, m[0]);
   for (const m of text.matchAll(CANDIDATE)) consider(m.index, m[0]);
 }

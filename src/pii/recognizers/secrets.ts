@@ -29,7 +29,29 @@ const LABEL_HINT = /pass|pwd|\bpin\b|secret|token|key|auth|bearer/;
 const BEARER_VALUE = /^(?:bearer|basic|token)$/i;
 
 /** Long unbroken tokens mixing letters and digits; scored by entropy below. */
-const OPAQUE = /[A-Za-z0-9+/_=.-]{24,}/g;
+const OPAQUE_MIN = 24;
+
+function opaqueChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 95 || c === 61 || c === 46 || c === 45;
+}
+
+/**
+ * Maximal runs of [A-Za-z0-9+/_=.-] at least 24 long, as [start, value]: one pass over the
+ * characters, where the equivalent regex restarts its 24-character probe at every position.
+ */
+function opaqueRuns(text: string): [number, string][] {
+  const runs: [number, string][] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && opaqueChar(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start >= OPAQUE_MIN) runs.push([start, text.slice(start, i)]);
+      start = -1;
+    }
+  }
+  return runs;
+}
 const SECRET_WORDS = /\b(?:key|token|secret|password|credential|api|auth|bearer|signature|private)\b/;
 
 /** One cheap test that every prefixed credential passes; most texts fail it and skip the rest. */
@@ -58,18 +80,17 @@ export function findSecrets({ text, lower }: ScanInput, out: PiiSpan[]): void {
     }
   }
   if (text.length < 24) return;
-  for (const m of text.matchAll(OPAQUE)) {
-    const value = m[0];
+  for (const [index, value] of opaqueRuns(text)) {
     // Part of a longer token (a URL, a path) is judged with it, not alone.
-    if (m.index > 0 && /[^\s"'`(<[{,;:]/.test(text[m.index - 1]!)) continue;
+    if (index > 0 && /[^\s"'`(<[{,;:]/.test(text[index - 1]!)) continue;
     if (!/\d/.test(value) || !/[A-Za-z]/.test(value)) continue;
     if (value.includes('.') && /^[\w.-]+\.[a-z]{2,6}$/i.test(value)) continue;
     const hexOnly = /^[0-9a-f]+$/i.test(value);
     const entropy = shannonEntropy(value);
-    const context = SECRET_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
+    const context = SECRET_WORDS.test(lower.slice(Math.max(0, index - 40), index));
     // Random base64/base62 of this length has entropy above 4.5; prose and identifiers do not.
     const threshold = context ? 3.5 : hexOnly ? Infinity : value.length >= 32 ? 4.3 : 4.6;
     if (entropy < threshold) continue;
-    out.push({ type: 'SECRET', start: m.index, end: m.index + value.length, score: context ? 0.8 : 0.6 });
+    out.push({ type: 'SECRET', start: index, end: index + value.length, score: context ? 0.8 : 0.6 });
   }
 }
