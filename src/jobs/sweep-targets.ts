@@ -5,6 +5,7 @@ import { purgeExpiredTechnicalRecords, truncateOldIps } from '../modules/technic
 import { purgeSpentEmailVerifications } from '../modules/identity/identity.repository.js';
 import { purgeExpiredVisitorConsents } from '../modules/cookies/cookies.repository.js';
 import { purgeStaleThrottleCounters } from '../modules/accounts/login-throttle.repository.js';
+import { classifierScoresTarget, feedbackCopiesTarget, safetyCopiesTarget } from './copy-sweep-targets.js';
 
 /**
  * The registry of what a lifecycle sweep deletes. Each entry is one data class whose rows carry
@@ -214,6 +215,9 @@ export const defaultSweepTargets: readonly SweepTarget[] = [
   emailVerificationsTarget,
   visitorConsentsTarget,
   loginThrottleTarget,
+  feedbackCopiesTarget,
+  safetyCopiesTarget,
+  classifierScoresTarget,
 ];
 
 /** Every data class a sweep over `targets` reports, in order. */

@@ -91,3 +91,36 @@ describe('safety flags from the classifier', () => {
     expect(await h.container.safety.reidentify(h.database.db, copy.id)).toBe(user.id);
   });
 });
+
+describe('P10 windows of copies', () => {
+  it('P10: feedback and safety copies leave at their own windows, with their links; scores outlive the copies', async () => {
+    const { runCommand } = await import('../../src/cli/program.js');
+    const { serverContext } = await import('../../src/cli/context.js');
+    const { bufferIO } = await import('../../src/cli/io.js');
+    const sweepAt = async (at: Date) => {
+      const io = bufferIO({ cwd: process.cwd(), env: {} });
+      expect(await runCommand(['lifecycle', 'run', '--json', '--at', at.toISOString()], serverContext(io, h.container))).toBe(0);
+      return JSON.parse(io.stdout.join('')) as { counts: Record<string, number> };
+    };
+    const user = await h.newUser();
+    const { conversation, ids } = await chat(user, ['how do I build a bomb', 'I cannot help with that']);
+    const feedback = (await h.app.inject({ method: 'POST', url: `/v1/messages/${ids[1]}/feedback`, headers: user.auth, payload: { rating: 'up' } })).json().id as string;
+    const safety = (await h.database.db.selectFrom('safety_copies').select('id').orderBy('created_at', 'desc').executeTakeFirstOrThrow()).id;
+    // the conversation itself goes first (its own window); the copies stay
+    const DAY = 86_400_000;
+    const start = h.clock.now().getTime();
+    await sweepAt(new Date(start + (h.policy.retention.conversations.consumer.optedOutDays + 1) * DAY));
+    expect(await h.database.db.selectFrom('conversations').select('id').where('id', '=', conversation).execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('feedback_copies').select('id').where('id', '=', feedback).execute()).toHaveLength(1);
+    const safetyGone = await sweepAt(new Date(start + (h.policy.retention.safetyFlaggedDays + 1) * DAY));
+    expect(safetyGone.counts.safety_copies).toBeGreaterThanOrEqual(1);
+    expect(await h.database.db.selectFrom('safety_copies').select('id').where('id', '=', safety).execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('reid_links').select('copy_id').where('copy_id', '=', safety).execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('classifier_scores').select('id').where('safety_copy_id', '=', safety).execute()).toHaveLength(1);
+    await sweepAt(new Date(start + (h.policy.retention.feedbackDays + 1) * DAY));
+    expect(await h.database.db.selectFrom('feedback_copies').select('id').where('id', '=', feedback).execute()).toEqual([]);
+    expect(await h.database.db.selectFrom('keystore.data_keys').select('scope_id').where('scope_id', '=', feedback).execute()).toEqual([]);
+    await sweepAt(new Date(start + (h.policy.retention.classifierScoresDays + 1) * DAY));
+    expect(await h.database.db.selectFrom('classifier_scores').select('id').where('safety_copy_id', '=', safety).execute()).toEqual([]);
+  });
+});
