@@ -16,6 +16,7 @@ import { createFeedbackModule } from './modules/feedback/feedback.service.js';
 import { createSafetyModule } from './modules/safety/safety.service.js';
 import { loadRuleClassifier, type SafetyClassifier } from './modules/safety/classifier.js';
 import { createTrainingModule } from './modules/training/training.service.js';
+import { exportTextTransform } from './modules/anonymize/export-transform.js';
 import { createMfaModule } from './modules/mfa/mfa.service.js';
 import { aesGcmSealer, type SecretSealer } from './modules/mfa/secret-sealer.js';
 import { createIdentityModule } from './modules/identity/identity.service.js';
@@ -79,9 +80,10 @@ export function createContainer(deps: ContainerDeps) {
   });
   const grants = createGrantsModule({ db, clock, policy });
   const review = createReviewModule({ db, clock, policy, cipher, grants });
+  const piiKey = deps.piiKey ?? randomBytes(32);
   return {
     ...deps,
-    piiKey: deps.piiKey ?? randomBytes(32),
+    piiKey,
     db,
     accounts: createAccountsModule({ db, clock, policy, mfa }),
     mfa,
@@ -102,7 +104,7 @@ export function createContainer(deps: ContainerDeps) {
     privacy: createPrivacyModule({ db, clock, policy }),
     erasure: createErasureModule({ db, clock, policy, cipher }),
     keys: createKeysModule({ db: deps.keystore?.db ?? db, provider: deps.keyProvider, cipher, clock, auditDb: db }),
-    training: createTrainingModule({ db, databaseKind: database.kind, clock, policy, cipher }),
+    training: createTrainingModule({ db, databaseKind: database.kind, clock, policy, cipher, transformText: exportTextTransform(policy, piiKey) }),
     audit,
     staff: createStaffModule({ db, clock, sealer: deps.sealer !== undefined ? deps.sealer : defaultSealer(config) }),
     grants,

@@ -1,11 +1,13 @@
+import type { Readable, Writable } from 'node:stream';
+
 /**
  * Where a command writes and what it may read. The same command runs in its own process or,
  * through the admin channel, inside the running server, so it never touches process.* itself.
  */
 export interface CliIO {
   /** Standard streams, for commands that filter data (absent inside the server's admin channel). */
-  stdinStream?: import('node:stream').Readable;
-  stdoutStream?: import('node:stream').Writable;
+  stdinStream?: Readable;
+  stdoutStream?: Writable;
   out(text: string): void;
   err(text: string): void;
   cwd: string;

@@ -33,7 +33,7 @@ describe('P24 technical information', () => {
     expect(failed.statusCode).toBe(404);
     const mine = (await h.app.inject({ method: 'GET', url: '/v1/me/technical-data', headers: user.auth })).json().records as Record<string, unknown>[];
     const privacy = mine.find((r) => r.route === '/v1/me/privacy')!;
-    expect(privacy).toMatchObject({ at: at.toISOString(), ip: '203.0.113.45', browser: 'Mobile Firefox 125', os: 'Android 14', deviceClass: 'mobile', method: 'GET', status: 200 });
+    expect(privacy).toMatchObject({ at: at.toISOString(), ip: '203.0.113.45', browser: 'Firefox 125', os: 'Android 14', deviceClass: 'mobile', method: 'GET', status: 200 });
     expect(typeof privacy.latencyMs).toBe('number');
     expect(mine.find((r) => r.route === '/v1/conversations/:id')).toMatchObject({ status: 404, errorCode: 'not_found' });
     // No raw user agent, no URL, no body is kept: only the columns above.

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BatchView, TrainingExportLine } from '../../modules/training/training.service.js';
@@ -13,19 +13,22 @@ import { withDatabaseOptions } from './database-options.js';
  * Writes JSON lines to `path` atomically: a reader never sees half a file, and a failed export
  * leaves no file behind. Mode 0600: the lines hold conversation content.
  */
-async function writeJsonLines(path: string, lines: AsyncIterable<TrainingExportLine>): Promise<number> {
+async function writeJsonLines(path: string, lines: AsyncIterable<TrainingExportLine>): Promise<{ lines: number; sha256: string }> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const stream = createWriteStream(temporary, { mode: 0o600 });
+  const digest = createHash('sha256');
   let count = 0;
   try {
     for await (const line of lines) {
-      if (!stream.write(JSON.stringify(line) + '\n')) await once(stream, 'drain');
+      const text = JSON.stringify(line) + '\n';
+      digest.update(text);
+      if (!stream.write(text)) await once(stream, 'drain');
       count++;
     }
     stream.end();
     await once(stream, 'finish');
     renameSync(temporary, path);
-    return count;
+    return { lines: count, sha256: digest.digest('hex') };
   } catch (error) {
     stream.destroy();
     rmSync(temporary, { force: true });
@@ -53,12 +56,36 @@ export function registerTrainingCommands(program: Command, ctx: CommandContext) 
     if (o.batch !== undefined && o.at !== undefined) throw new CliError('--batch writes an existing batch; it takes no --at');
     const at = o.at === undefined ? undefined : parseInstant(o.at, '--at');
     const path = resolve(ctx.io.cwd, o.out);
-    const { batch, lines } = await ctx.withContainer(o, async (c) => {
+    const { batch, written } = await ctx.withContainer(o, async (c) => {
       const frozen = o.batch === undefined ? await c.training.freeze(at ? { at } : {}) : await c.training.batch(o.batch);
-      return { batch: frozen, lines: await writeJsonLines(path, c.training.lines(frozen.id)) };
+      return { batch: frozen, written: await writeJsonLines(path, c.training.lines(frozen.id)) };
     });
+    const lines = written.lines;
+    // The manifest travels with the file: what is in it, under which policy, and its checksum.
+    const manifestPath = `${path}.manifest.json`;
+    writeFileSync(
+      manifestPath,
+      JSON.stringify(
+        {
+          batchId: batch.id,
+          exportAt: batch.exportAt,
+          frozenAt: batch.frozenAt,
+          policyVersion: batch.policyVersion,
+          records: batch.records,
+          byBasis: batch.counts.byBasis,
+          byAccountKind: batch.counts.byKind,
+          refused: batch.counts.refused,
+          file: basename(path),
+          lines,
+          sha256: written.sha256,
+        },
+        null,
+        2,
+      ) + '\n',
+      { mode: 0o600 },
+    );
     if (o.json) {
-      ctx.io.out(JSON.stringify({ ...batch, file: path, lines }) + '\n');
+      ctx.io.out(JSON.stringify({ ...batch, file: path, lines, sha256: written.sha256, manifest: manifestPath }) + '\n');
       return;
     }
     ctx.io.out(

@@ -11,7 +11,6 @@ export const auditKinds = [
   'consent.change',
   'conversation.delete',
   'account.delete',
-  'key.destroy',
   'key.rotate',
   'sweep.receipt',
   'training.freeze',

@@ -17,6 +17,7 @@ export async function discardUnfinishedBatches(exec: Executor): Promise<string[]
   const ids = rows.map((r) => r.id);
   if (ids.length === 0) return [];
   await exec.deleteFrom('training_exports').where('batch_id', 'in', ids).execute();
+  await releaseCopies(exec, ids);
   await exec.deleteFrom('training_batches').where('id', 'in', ids).execute();
   return ids;
 }
@@ -49,8 +50,15 @@ export async function freezeBatch(exec: Executor, id: string, f: { frozenAt: Dat
     .execute();
 }
 
+/** Feedback and safety copies considered for a batch that was discarded are free for the next one. */
+async function releaseCopies(exec: Executor, batchIds: string[]): Promise<void> {
+  await exec.updateTable('feedback_copies').set({ exported_batch_id: null }).where('exported_batch_id', 'in', batchIds).execute();
+  await exec.updateTable('safety_copies').set({ exported_batch_id: null }).where('exported_batch_id', 'in', batchIds).execute();
+}
+
 export async function discardBatch(exec: Executor, id: string): Promise<void> {
   await exec.deleteFrom('training_exports').where('batch_id', '=', id).execute();
+  await releaseCopies(exec, [id]);
   await exec.deleteFrom('training_batches').where('id', '=', id).where('status', '=', 'building').execute();
 }
 

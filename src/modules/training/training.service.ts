@@ -16,6 +16,7 @@ import {
 } from '../../policy/index.js';
 import type { ContentCipher, ContentLocation } from '../content/content-cipher.js';
 import { messageLocation } from '../conversations/conversations.service.js';
+import { copyLocation, openReidLink } from '../copies/copies.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { consentInForceAt } from '../privacy/consent.repository.js';
 import {
@@ -261,6 +262,93 @@ export function createTrainingModule(deps: TrainingDeps) {
     });
   }
 
+  /**
+   * Feedback snapshots and safety copies join the batch on their own basis (P07): eligible even
+   * when their owner opted out, never when incognito, and for organisation accounts only with the
+   * organisation's consent (P08). They carry no account id; the batch pseudonym comes from their
+   * sealed re-identification link, so one person keeps one pseudonym within a batch.
+   */
+  async function freezeCopies(
+    exec: Kysely<DB>,
+    batch: { id: string; at: Date; deleteAfter: Date },
+    state: { seq: number; counts: BatchCounts; pseudonyms: Map<string, string> },
+  ): Promise<void> {
+    for (const source of ['feedback', 'safety_flag'] as const) {
+      const table = source === 'feedback' ? 'feedback_copies' : 'safety_copies';
+      const column = source === 'feedback' ? 'snapshot' : 'exchange';
+      for (;;) {
+        const done = await exec.transaction().execute(async (trx) => {
+          const rows = await sql<{ id: string; content: Buffer | null; key_version: number | null; account_kind: AccountKind; org_id: string | null; incognito: boolean; org_consent: boolean | null; org_zdr: boolean | null }>`
+            select c.id, c.${sql.ref(column)} as content, c.key_version, c.account_kind, c.org_id, c.incognito,
+                   o.training_consent as org_consent, o.zero_data_retention as org_zdr
+              from ${sql.table(table)} c left join organisations o on o.id = c.org_id
+             where c.exported_batch_id is null and c.created_at <= ${batch.at.toISOString()}::timestamptz
+             order by c.created_at, c.id
+             limit ${chunkSize}
+               for update of c skip locked
+          `.execute(trx);
+          const records: NewTrainingRecord[] = [];
+          for (const row of rows.rows) {
+            state.counts.considered++;
+            const decision = decideTrainingUse(
+              {
+                at: batch.at,
+                source,
+                accountKind: row.account_kind,
+                org: row.org_id === null ? null : { zeroDataRetention: row.org_zdr ?? false, retentionDays: null, trainingConsent: row.org_consent ?? false },
+                trainingOptIn: false,
+                incognito: row.incognito,
+                deletedAt: null,
+                contentPersisted: row.content !== null,
+                alreadyExported: false,
+              },
+              policy,
+            );
+            // Marked either way: a copy is considered for one batch, like a conversation.
+            await sql`update ${sql.table(table)} set exported_batch_id = ${batch.id} where id = ${row.id}`.execute(trx);
+            if (!decision.eligible) {
+              bump(state.counts.refused, decision.basis);
+              continue;
+            }
+            const stored = JSON.parse(
+              await cipher.open(trx, copyLocation(table, row.id, column), { ciphertext: row.content!, keyVersion: row.key_version ?? 1 }),
+            ) as { role: 'user' | 'assistant'; content: string }[];
+            const payload: RecordPayload = { messages: [] };
+            for (const m of stored) payload.messages.push({ role: m.role, content: await transformText(m.content, { role: m.role }) });
+            const accountId = await openReidLink(trx, cipher, source === 'feedback' ? 'feedback' : 'safety', row.id);
+            let pseudonym = state.pseudonyms.get(accountId);
+            if (!pseudonym) {
+              pseudonym = newBatchPseudonym();
+              state.pseudonyms.set(accountId, pseudonym);
+              await deps.reidentification?.record(trx, { batchId: batch.id, pseudonym, accountId });
+            }
+            const id = randomUUID();
+            const sealed = await cipher.seal(trx, recordLocation(batch.id, id), JSON.stringify(payload));
+            records.push({
+              batchId: batch.id,
+              id,
+              seq: ++state.seq,
+              pseudonym,
+              basis: decision.basis,
+              accountKind: row.account_kind,
+              policyVersion: policy.version,
+              messageCount: payload.messages.length,
+              content: sealed.ciphertext,
+              keyVersion: sealed.keyVersion,
+              deleteAfter: batch.deleteAfter,
+            });
+            state.counts.records++;
+            bump(state.counts.byBasis, decision.basis);
+            bump(state.counts.byKind, row.account_kind);
+          }
+          await insertRecords(trx, records);
+          return rows.rows.length < chunkSize;
+        });
+        if (done) break;
+      }
+    }
+  }
+
   function view(row: Awaited<ReturnType<typeof listBatches>>[number]): BatchView {
     const counts = (typeof row.counts === 'string' ? JSON.parse(row.counts) : row.counts) as Partial<BatchCounts>;
     return {
@@ -314,6 +402,7 @@ export function createTrainingModule(deps: TrainingDeps) {
             after = candidates[candidates.length - 1]!;
             if (candidates.length < chunkSize) break;
           }
+          await freezeCopies(exec, batch, state);
           await exec.transaction().execute(async (trx) => {
             const frozenAt = clock.now();
             await freezeBatch(trx, batch.id, { frozenAt, recordCount: state.counts.records, counts: state.counts });
