@@ -25,6 +25,7 @@ import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
 import { registerHoldRoutes } from './modules/holds/holds.routes.js';
 import { registerReviewRoutes } from './modules/review/review.routes.js';
+import { registerSafetyStaffRoutes } from './modules/safety/safety-staff.routes.js';
 import { registerSupportRoutes } from './modules/support/support.routes.js';
 import type { App } from './http/types.js';
 
@@ -87,6 +88,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerStaffRoutes(app, { staff: container.staff, grants: container.grants, access: container.staffAccess, userGuard: guard });
   registerHoldRoutes(app, container.holds, { staff: staffGuard, user: guard });
   registerReviewRoutes(app, container.review, staffGuard);
+  registerSafetyStaffRoutes(app, container.safetyStaff, { guard: staffGuard, policy: container.policy });
   registerSupportRoutes(app, container.support, guard);
   registerAuditRoutes(app, container.audit, guard);
 

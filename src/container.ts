@@ -16,6 +16,7 @@ import { createFeedbackModule } from './modules/feedback/feedback.service.js';
 import { createSafetyModule } from './modules/safety/safety.service.js';
 import { loadRuleClassifier, type SafetyClassifier } from './modules/safety/classifier.js';
 import { createTrainingModule } from './modules/training/training.service.js';
+import { createSafetyStaffModule } from './modules/safety/safety-staff.service.js';
 import { exportTextTransform } from './modules/anonymize/export-transform.js';
 import { createMfaModule } from './modules/mfa/mfa.service.js';
 import { aesGcmSealer, type SecretSealer } from './modules/mfa/secret-sealer.js';
@@ -80,6 +81,7 @@ export function createContainer(deps: ContainerDeps) {
   });
   const grants = createGrantsModule({ db, clock, policy });
   const review = createReviewModule({ db, clock, policy, cipher, grants });
+  const staffAccess = createStaffAccessModule({ db, clock, cipher, grants });
   const piiKey = deps.piiKey ?? randomBytes(32);
   return {
     ...deps,
@@ -108,10 +110,11 @@ export function createContainer(deps: ContainerDeps) {
     audit,
     staff: createStaffModule({ db, clock, sealer: deps.sealer !== undefined ? deps.sealer : defaultSealer(config) }),
     grants,
-    staffAccess: createStaffAccessModule({ db, clock, cipher, grants }),
+    staffAccess,
     holds: createHoldsModule({ db, clock, policy, cipher, mailer: deps.mailer ?? defaultMailer(config), logger: deps.logger }),
     review,
     support: createSupportModule({ db, clock }),
+    safetyStaff: createSafetyStaffModule({ db, clock, policy, cipher, safety, access: staffAccess }),
   };
 }
 

@@ -170,6 +170,14 @@ const rows: Row[] = [
     expect: staffOnly(201),
   },
   { route: 'GET /v1/staff/grants', request: () => ({ url: '/v1/staff/grants' }), expect: staffOnly(200) },
+  // No such message or copy: staff reach the route (404), nobody else does (401).
+  { route: 'POST /v1/staff/flags', staffRole: 'trust_safety', request: () => ({ url: '/v1/staff/flags', payload: { messageId: '00000000-0000-4000-8000-000000000000', category: 'spam' } }), expect: staffOnly(404) },
+  {
+    route: 'POST /v1/staff/safety-copies/{id}/reidentify',
+    staffRole: 'trust_safety',
+    request: () => ({ url: '/v1/staff/safety-copies/00000000-0000-4000-8000-000000000000/reidentify', payload: { caseRef: 'CASE-MATRIX', justification: 'matrix: route reachable' } }),
+    expect: staffOnly(404),
+  },
   { route: 'POST /v1/staff/grants/{id}/revoke', setup: staffGrant, request: (fx) => ({ url: `/v1/staff/grants/${fx.ids.grant}/revoke` }), expect: staffOnly(204) },
   {
     route: 'GET /v1/staff/accounts/{id}/conversations',

@@ -21,6 +21,9 @@ let otherUser: TestUser;
 let member: TestUser;
 let conv: string;
 let memberConv: string;
+let convMessage: string;
+let memberConvMessage: string;
+let safetyCopy: string;
 let item: string;
 let memberItem: string;
 let supportRequest: string;
@@ -76,6 +79,11 @@ beforeAll(async () => {
   member = await h.newUser({ inviteToken: org.inviteToken });
   conv = await conversationWith(h, consumer, CONTENT, `${CANARY} title`);
   memberConv = await conversationWith(h, member, CONTENT, `${CANARY} title`);
+  const firstMessage = async (conversationId: string) =>
+    (await h.container.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).orderBy('seq').executeTakeFirstOrThrow()).id;
+  convMessage = await firstMessage(conv);
+  memberConvMessage = await firstMessage(memberConv);
+  safetyCopy = (await h.container.safety.flagByStaff({ messageId: convMessage, category: 'matrix' })).id;
   await conversationWith(h, otherUser, 'other content');
   supportRequest = (await h.app.inject({ method: 'POST', url: '/v1/support-requests', headers: consumer.auth, payload: {} })).json().id;
   memberSupportRequest = (await h.app.inject({ method: 'POST', url: '/v1/support-requests', headers: member.auth, payload: {} })).json().id;
@@ -152,6 +160,14 @@ const routes: Route[] = [
     allowed: grantOpens,
     shows: CANARY,
   },
+  {
+    method: 'POST',
+    path: '/v1/staff/flags',
+    request: (c) => ({ url: '/v1/staff/flags', payload: { messageId: c.state === 'enterprise_unapproved' ? memberConvMessage : convMessage, category: 'matrix' } }),
+    // Flagging is investigating a message one may read: a grant that opens it, and a role that investigates.
+    allowed: (c) => grantOpens(c) && mayReview(c.role, h.policy),
+    // (before the grant-creating rows below, which would leave each staff member a grant)
+  },
   { method: 'GET', path: '/v1/staff/review/items', request: () => ({ url: '/v1/staff/review/items' }), allowed: (c) => mayReview(c.role, h.policy) },
   {
     method: 'GET',
@@ -207,6 +223,13 @@ const routes: Route[] = [
     allowed: (c) => c.grantId !== null,
   },
   // Last: it ends the session the other rows use.
+  {
+    // Last of the content routes: an allowed re-identification leaves its investigator a grant.
+    method: 'POST',
+    path: '/v1/staff/safety-copies/{id}/reidentify',
+    request: () => ({ url: `/v1/staff/safety-copies/${safetyCopy}/reidentify`, payload: { caseRef: 'REID-MATRIX', justification: 'matrix: enforcement check' } }),
+    allowed: (c) => mayReview(c.role, h.policy),
+  },
   { method: 'DELETE', path: '/v1/staff/sessions/current', request: () => ({ url: '/v1/staff/sessions/current' }), allowed: () => true },
 ];
 

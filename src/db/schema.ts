@@ -271,6 +271,7 @@ export interface SafetyCopiesTable {
   category: string;
   source: 'classifier' | 'staff';
   exchange: Buffer | null;
+  note: Buffer | null;
   key_version: number | null;
   account_kind: 'consumer' | 'team' | 'enterprise' | 'api';
   org_id: string | null;

@@ -25,6 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       category text not null,
       source text not null check (source in ('classifier', 'staff')),
       exchange bytea,
+      note bytea,
       key_version integer,
       account_kind text not null,
       org_id uuid,

@@ -30,11 +30,13 @@ export const auditKinds = [
   'org.create',
   'org.admin',
   'policy.version',
+  'safety.flag',
+  'copy.reidentify',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 
 /** The kinds that are an access of staff to one user's data: what that user's access log lists (P20). */
-export const accessKinds: readonly AuditKind[] = ['staff.read', 'review.view', 'review.unmask'];
+export const accessKinds: readonly AuditKind[] = ['staff.read', 'review.view', 'review.unmask', 'copy.reidentify'];
 
 /** Who acted: `staff:<uuid>`, `user:<pseudonym>`, `org-admin:<pseudonym>`, `system:<job>` or `operator` (the command line). */
 export type AuditActor = `staff:${string}` | `user:${string}` | `org-admin:${string}` | `system:${string}` | 'operator';

@@ -248,7 +248,7 @@ export function createAuditModule({ db, clock, key, origin, batchSize = 5_000 }:
             staffRole: text(details.role),
             purpose: text(details.purpose),
             caseRef: text(details.caseRef),
-            opened: text(details.opened) ?? (entry.action === 'staff.read' ? null : entry.action === 'review.unmask' ? 'masked_fields' : 'masked_conversation'),
+            opened: text(details.opened) ?? (entry.action === 'staff.read' ? null : entry.action === 'review.unmask' ? 'masked_fields' : entry.action === 'copy.reidentify' ? 'identity_of_copy' : 'masked_conversation'),
             conversationId: entry.subject.conversationId ?? null,
             grantId: text(details.grant),
             leafIndex: entry.seq,

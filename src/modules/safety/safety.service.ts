@@ -34,7 +34,7 @@ export function createSafetyModule({ db, clock, policy, cipher, classifier }: Sa
   async function flagInTransaction(
     trx: Executor,
     message: StoredMessage,
-    flag: { category: string; source: 'classifier' | 'staff'; score: number; classifierName: string },
+    flag: { category: string; source: 'classifier' | 'staff'; score: number; classifierName: string; note?: string },
   ) {
     const now = clock.now();
     const facts = await trx
@@ -49,6 +49,8 @@ export function createSafetyModule({ db, clock, policy, cipher, classifier }: Sa
     const sealed = await cipher.seal(trx, copyLocation('safety_copies', id, 'exchange'), JSON.stringify(exchange));
     const copyDeadline = decideCopyRetention({ now, copyClass: 'safety_copy', createdAt: now, holds: [] }, policy).deleteAfter!;
     const scoreDeadline = decideCopyRetention({ now, copyClass: 'classifier_score', createdAt: now, holds: [] }, policy).deleteAfter!;
+    // A staff note may quote the conversation: it is sealed with the copy, never logged or audited.
+    const note = flag.note ? (await cipher.seal(trx, copyLocation('safety_copies', id, 'note'), flag.note)).ciphertext : null;
     await trx
       .insertInto('safety_copies')
       .values({
@@ -56,6 +58,7 @@ export function createSafetyModule({ db, clock, policy, cipher, classifier }: Sa
         category: flag.category,
         source: flag.source,
         exchange: sealed.ciphertext,
+        note,
         key_version: sealed.keyVersion,
         account_kind: facts.kind,
         org_id: facts.org_id,
@@ -74,6 +77,7 @@ export function createSafetyModule({ db, clock, policy, cipher, classifier }: Sa
 
   return {
     classifierName: classifier.name,
+    flagInTransaction,
 
     /** Runs the classifier on a stored message inside its transaction; flags at or above the threshold. */
     async screenMessage(trx: Executor, message: StoredMessage) {
