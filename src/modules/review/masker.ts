@@ -1,4 +1,5 @@
 import { createPiiEngine, type PiiEngine, type PiiEntityType } from '../../pii/index.js';
+import { luhnValid } from '../../pii/validators.js';
 
 /**
  * The review mask (P18): personal data in a text is replaced by a placeholder that names its kind
@@ -35,20 +36,8 @@ const PHONE = /(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\w])/g;
 // Any other run of six or more digits (a bare run is a number, not a phone number) (ids, account numbers, dates of birth written as digits).
 const DIGITS = /\d{6,}/g;
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return digits.length > 0 && sum % 10 === 0;
-}
+// One Luhn check for the whole project: the PII engine's.
+export { luhnValid };
 
 const digitCount = (s: string) => s.replace(/\D/g, '').length;
 

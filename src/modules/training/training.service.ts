@@ -156,6 +156,34 @@ export function createTrainingModule(deps: TrainingDeps) {
     }
   }
 
+  /** Seals one record under the batch's key and counts it; the caller inserts the records. */
+  async function sealRecord(
+    trx: Executor,
+    batch: { id: string; deleteAfter: Date },
+    state: { seq: number; counts: BatchCounts },
+    record: { pseudonym: string; basis: TrainingBasis; kind: AccountKind; payload: RecordPayload },
+  ): Promise<NewTrainingRecord> {
+    // A random id: a time-ordered one would tell when the source was exported.
+    const id = randomUUID();
+    const sealed = await cipher.seal(trx, recordLocation(batch.id, id), JSON.stringify(record.payload));
+    state.counts.records++;
+    bump(state.counts.byBasis, record.basis);
+    bump(state.counts.byKind, record.kind);
+    return {
+      batchId: batch.id,
+      id,
+      seq: ++state.seq,
+      pseudonym: record.pseudonym,
+      basis: record.basis,
+      accountKind: record.kind,
+      policyVersion: policy.version,
+      messageCount: record.payload.messages.length,
+      content: sealed.ciphertext,
+      keyVersion: sealed.keyVersion,
+      deleteAfter: batch.deleteAfter,
+    };
+  }
+
   async function freezeChunk(
     exec: Kysely<DB>,
     batch: { id: string; at: Date; deleteAfter: Date },
@@ -237,25 +265,7 @@ export function createTrainingModule(deps: TrainingDeps) {
           state.pseudonyms.set(e.key.accountId, pseudonym);
           await deps.reidentification?.record(trx, { batchId: batch.id, pseudonym, accountId: e.key.accountId });
         }
-        // A random id: a time-ordered one would tell when the source conversation was exported.
-        const id = randomUUID();
-        const sealed = await cipher.seal(trx, recordLocation(batch.id, id), JSON.stringify(payload));
-        records.push({
-          batchId: batch.id,
-          id,
-          seq: ++state.seq,
-          pseudonym,
-          basis: e.basis,
-          accountKind: e.kind,
-          policyVersion: policy.version,
-          messageCount: payload.messages.length,
-          content: sealed.ciphertext,
-          keyVersion: sealed.keyVersion,
-          deleteAfter: batch.deleteAfter,
-        });
-        state.counts.records++;
-        bump(state.counts.byBasis, e.basis);
-        bump(state.counts.byKind, e.kind);
+        records.push(await sealRecord(trx, batch, state, { pseudonym, basis: e.basis, kind: e.kind, payload }));
       }
       await insertRecords(trx, records);
       await insertMarkers(trx, batch.id, eligible.map((e) => e.key));
@@ -322,24 +332,7 @@ export function createTrainingModule(deps: TrainingDeps) {
               state.pseudonyms.set(accountId, pseudonym);
               await deps.reidentification?.record(trx, { batchId: batch.id, pseudonym, accountId });
             }
-            const id = randomUUID();
-            const sealed = await cipher.seal(trx, recordLocation(batch.id, id), JSON.stringify(payload));
-            records.push({
-              batchId: batch.id,
-              id,
-              seq: ++state.seq,
-              pseudonym,
-              basis: decision.basis,
-              accountKind: row.account_kind,
-              policyVersion: policy.version,
-              messageCount: payload.messages.length,
-              content: sealed.ciphertext,
-              keyVersion: sealed.keyVersion,
-              deleteAfter: batch.deleteAfter,
-            });
-            state.counts.records++;
-            bump(state.counts.byBasis, decision.basis);
-            bump(state.counts.byKind, row.account_kind);
+            records.push(await sealRecord(trx, batch, state, { pseudonym, basis: decision.basis, kind: row.account_kind, payload }));
           }
           await insertRecords(trx, records);
           return rows.rows.length < chunkSize;
