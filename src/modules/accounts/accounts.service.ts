@@ -5,6 +5,7 @@ import type { Policy } from '../../policy/index.js';
 import { AppError, conflict, notFound, unauthorized } from '../../lib/errors.js';
 import { constantTimeEqual, newPseudonym, newToken, sha256, uuidv7 } from '../../lib/ids.js';
 import { appendConsent } from '../privacy/consent.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
 import { findOrganisationByInvite } from '../organisations/organisations.repository.js';
 import { recordTermsAcceptance } from '../terms/terms.repository.js';
 import { termsInForce } from '../terms/terms.js';
@@ -102,6 +103,13 @@ export function createAccountsModule({ db, clock, policy, mfa, throttleLimits = 
           changedAt: now,
           source: 'signup',
           ...origin,
+        });
+        await appendAudit(trx, {
+          kind: 'consent.change',
+          at: now,
+          actor: `user:${pseudonym}`,
+          subject: pseudonym,
+          refs: { trainingOptIn, policyVersion: policy.version, source: 'signup' },
         });
         // Signing up is done on a form that presents the terms in force: that is their acceptance.
         const terms = termsInForce(policy, now);
