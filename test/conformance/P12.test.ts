@@ -78,9 +78,18 @@ describe('P12 crypto-shredding reaches the database files', () => {
         if (readable.length === 0) context.skip('the PostgreSQL data directory is not readable from here');
         const holding = (paths: string[]) => paths.filter((f) => existsSync(f) && wrapped.some((w) => readFileSync(f).includes(w)));
         expect(holding(readable).length).toBeGreaterThan(0); // control: the dead rows are still on disk
-        expect((await c.keys.compact()).compacted).toBe(true);
-        await sql`checkpoint`.execute(c.db);
-        expect(holding(await files())).toEqual([]);
+        // A transaction open anywhere on a shared server (other tests run beside this one) can hold
+        // back the horizon below which VACUUM may drop dead rows; compaction then copies them into
+        // the new files. The sweeper compacts again after every run: this test does the same, a
+        // few times, and asserts that the bytes are gone once nothing holds them back.
+        let left = ['not yet compacted'];
+        for (let attempt = 0; attempt < 20 && left.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+          expect((await c.keys.compact({ force: true })).compacted).toBe(true);
+          await sql`checkpoint`.execute(c.db);
+          left = holding(await files());
+        }
+        expect(left).toEqual([]);
       } finally {
         await c.database.close();
       }
