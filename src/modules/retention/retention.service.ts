@@ -33,6 +33,17 @@ export async function gatherAccountFacts(exec: Executor, accountId: string): Pro
 }
 
 /** The facts from an account row (joined with its organisation) and its unreleased holds. */
+/** The organisation facts of an account row joined with its organisation (null columns: no organisation). */
+export function organisationFactsFrom(row: {
+  zero_data_retention: boolean | null;
+  retention_days: number | null;
+  training_consent: boolean | null;
+}): OrganisationFacts | null {
+  return row.zero_data_retention === null
+    ? null
+    : { zeroDataRetention: row.zero_data_retention, retentionDays: row.retention_days, trainingConsent: row.training_consent ?? false };
+}
+
 export function accountFactsFrom(
   account: {
     kind: AccountRetentionFacts['accountKind'];
@@ -46,14 +57,7 @@ export function accountFactsFrom(
 ): AccountRetentionFacts {
   return {
     accountKind: account.kind,
-    org:
-      account.zero_data_retention === null
-        ? null
-        : {
-            zeroDataRetention: account.zero_data_retention,
-            retentionDays: account.retention_days,
-            trainingConsent: account.training_consent ?? false,
-          },
+    org: organisationFactsFrom(account),
     trainingOptIn: account.training_opt_in,
     accountDeletedAt: account.deleted_at ? new Date(account.deleted_at) : null,
     holds: holds.map((h) => ({ id: h.id, conversationId: h.conversation_id, until: h.until ? new Date(h.until) : null })),

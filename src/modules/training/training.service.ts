@@ -17,6 +17,7 @@ import {
 import type { ContentCipher, ContentLocation } from '../content/content-cipher.js';
 import { messageLocation } from '../conversations/conversations.service.js';
 import { copyLocation, openReidLink } from '../copies/copies.js';
+import { organisationFactsFrom } from '../retention/retention.service.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { consentInForceAt } from '../privacy/consent.repository.js';
 import {
@@ -217,14 +218,7 @@ export function createTrainingModule(deps: TrainingDeps) {
             at: batch.at,
             source: 'conversation',
             accountKind: account.kind,
-            org:
-              account.zero_data_retention === null
-                ? null
-                : {
-                    zeroDataRetention: account.zero_data_retention,
-                    retentionDays: account.retention_days,
-                    trainingConsent: account.training_consent ?? false,
-                  },
+            org: organisationFactsFrom(account),
             trainingOptIn: (consent.get(account.id) ?? false) && account.training_opt_in,
             incognito: c.incognito,
             deletedAt: deletedAt && earliest(deletedAt, batch.at),
