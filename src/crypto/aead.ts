@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../lib/random-pool.js';
 
 /**
  * AES-256-GCM with associated data, in a compact versioned envelope:
@@ -53,7 +54,7 @@ export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
   assertKey(key);
   const out = Buffer.allocUnsafe(ENVELOPE_OVERHEAD + plaintext.length);
   out[0] = ENVELOPE_FORMAT_AES256GCM;
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = pooledRandomBytes(NONCE_BYTES);
   nonce.copy(out, 1);
   const cipher = createCipheriv(ALGORITHM, key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
