@@ -1,5 +1,7 @@
 import type { PiiEntityType, PiiSpan, Recognizer, ScanInput } from './types.js';
 import { resolveOverlaps } from './resolve.js';
+import { SHAPE, textFeatures } from './features.js';
+import { alignedLower } from './recognizers/tokens.js';
 import { findDomains, findEmails, findIpAddresses, findUrls } from './recognizers/network.js';
 import { findCreditCards, findDriverLicenses, findIbans, findSsns } from './recognizers/identifiers.js';
 import { findSecrets } from './recognizers/secrets.js';
@@ -42,12 +44,18 @@ const RECOGNIZERS: readonly Recognizer[] = [
 const MID_SENTENCE_CAPITAL = /[\p{L}\p{N},;)]\s+(?!I\b|I['’])\p{Lu}/u;
 
 export function scanInput(text: string): ScanInput {
-  const hasLower = /\p{Ll}/u.test(text);
+  const features = textFeatures(text);
+  const hasLower = (features.shape & SHAPE.ASCII_LOWER) !== 0 || /\p{Ll}/u.test(text);
   return {
     text,
-    lower: text.toLowerCase(),
+    // toLowerCase can change length for a few scripts; offsets must stay aligned with the text.
+    lower: alignedLower(text),
     caseless: !hasLower || !MID_SENTENCE_CAPITAL.test(text),
-    hasDigit: /\d/.test(text),
+    hasDigit: features.digits > 0,
+    features,
+    tokens: undefined,
+    wordFlags: undefined,
+    wordPieces: undefined,
   };
 }
 
@@ -57,8 +65,6 @@ export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
   const detect = (text: string): PiiSpan[] => {
     if (text.length === 0) return [];
     const input = scanInput(text);
-    // toLowerCase can change length for a few scripts; offsets must stay aligned with the text.
-    if (input.lower.length !== text.length) input.lower = text.replace(/\p{Lu}/gu, (ch) => (ch.toLowerCase().length === 1 ? ch.toLowerCase() : ch));
     const candidates: PiiSpan[] = [];
     for (const recognize of RECOGNIZERS) recognize(input, candidates);
     const filtered = allowed ? candidates.filter((s) => allowed.has(s.type)) : candidates;

@@ -1,3 +1,6 @@
+import type { TextFeatures } from './features.js';
+import type { Token } from './recognizers/tokens.js';
+
 /** The kinds of personal data the engine finds. Names follow Presidio's where one exists. */
 export const PII_ENTITY_TYPES = [
   'EMAIL_ADDRESS',
@@ -39,6 +42,14 @@ export interface ScanInput {
   /** True when capitalisation carries no signal (all lower case or all upper case). */
   caseless: boolean;
   hasDigit: boolean;
+  /** Character shapes and counts from one pass over the text (features.ts). */
+  features: TextFeatures;
+  /** The words with their word-list facts, filled on first use by `tokensOf` (recognizers/shared.ts). */
+  tokens?: Token[];
+  /** All token flags OR-ed together, filled with `tokens`. */
+  wordFlags?: number;
+  /** Runs of ASCII letters and digits inside tokens that have other characters, as [start, end, flags] triples. */
+  wordPieces?: number[];
 }
 
 export type Recognizer = (input: ScanInput, out: PiiSpan[]) => void;

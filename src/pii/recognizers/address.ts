@@ -1,6 +1,12 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { COMMON_WORDS, STREET_ENDINGS, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
 import { US_STATE_CODES } from '../data/places.js';
+import { SHAPE } from '../features.js';
+import { execAll, execAt, sticky } from './exec-all.js';
+import { lastRuns } from './context-words.js';
+import { LEX, STRONG_SUFFIXES } from './lexicon.js';
+import type { Token } from './tokens.js';
+import { hasWord, tokensOf, wordStarts, wordsWith } from './shared.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -10,17 +16,13 @@ const alternation = (words: Iterable<string>, withCaps: boolean) =>
     .map(escape)
     .join('|');
 
-/** The street types that are unambiguous even in text written without capitals. */
-const STRONG_SUFFIXES = ['street', 'st', 'avenue', 'ave', 'road', 'rd', 'lane', 'ln', 'drive', 'boulevard', 'blvd', 'way', 'court', 'ct', 'place', 'terrace', 'crescent', 'parkway', 'pkwy', 'highway', 'hwy', 'square', 'circle', 'close'];
-
 const CAP_WORD = "[\\p{Lu}\\d][\\p{L}\\p{M}'’.-]*";
 const ANY_WORD = "[\\p{L}\\p{M}\\d][\\p{L}\\p{M}'’.-]*";
 const NUMBER = '\\d{1,6}[A-Za-z]?(?:[-/]\\d{1,4}[A-Za-z]?)?';
 const UNIT = '(?:,?[ \\t]*(?:[Aa]pt\\.?|APT\\.?|[Aa]partment|[Ss]uite|SUITE|[Ss]te\\.?|[Uu]nit|[Ff]lat|#|[Ff]l\\.?|[Ff]loor|[Rr]oom|[Rr]m\\.?|[Bb]ldg\\.?)[ \\t]*#?[ \\t]*\\d[\\dA-Za-z-]{0,5}\\b)*';
 
 /** "221B Baker Street", "1600 Pennsylvania Ave NW, Suite 4". */
-/** Street types are found first (cheap); the number and name are then matched backwards. */
-const SUFFIX_WORD = /\b[A-Za-z]{2,12}\b/g;
+/** Street types are found first (cheap, from the words); the number and name are then matched backwards. */
 const SUFFIXES = new Set([...STREET_SUFFIXES].map((w) => w.replace(/\.$/, '')));
 const ENGLISH_BEFORE = new RegExp(`(?<![\\w-])${NUMBER},?[ \\t]+(?:${CAP_WORD}[ \\t]+){1,4}$`, 'u');
 const ENGLISH_AFTER = new RegExp(`\\.?(?:[ \\t]+(?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?${UNIT}`, 'y');
@@ -39,6 +41,10 @@ function hasStreetEnding(word: string): boolean {
 }
 const PO_BOX = /\b(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postbox|postfach|box)\s+#?\d{1,6}\b/gi;
 const MILITARY = /\b(?:(?:psc|unit|cmr)\s+\d{3,5},?\s+box\s+\d{3,5}|(?:usns|usnv|uss|usns|uscgc)\s+[\p{L}]+)(?:,?\s*\n?\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5})?/giu;
+const PREFIX_FIRST_AT = sticky(PREFIX_FIRST);
+const COMPOUND_AT = sticky(COMPOUND);
+const NUMBER_PREFIX_AT = sticky(NUMBER_PREFIX);
+const MILITARY_AT = sticky(MILITARY);
 /** Words after which a line that starts with a number is an address ("my address is 12 …"). */
 const ADDRESS_CUE = /\b(?:address(?:es)?(?: is| was| has changed to)?|live at|lives at|living at|located at|situated at|ship(?:ped)? (?:it )?to|deliver(?:ed)? (?:it )?to|send (?:it |this |them |the \w+ )?to|moved to)\s*:?\s*(?=\d)/gi;
 /** A line of its own that reads "number, name, number": the European way of writing a street. */
@@ -47,12 +53,83 @@ const NUMBERED_LINE = /(?:^|\n)[ \t>]*(\d{1,6}[ \t]+\p{Lu}[\p{L}\p{M}.'’-]+(?:
 const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M}\d.'’-]*)(?: [\p{Lu}][\p{L}\p{M}.'’-]*){0,3}/gu;
 /** An English street line needs a building number before a capitalised name. */
 const NUMBER_THEN_NAME = /\d[A-Za-z]?,?[ \t]+[\p{Lu}\d]/u;
-/** Every address cue ends in "s", "t" or "o" right before the number. */
-const CUE_HINT = /[sto]\s*:?\s*\d/i;
-const WORD_THEN_NUMBER = /[\p{L}\p{M}.][ \t]+\d/u;
-const MILITARY_HINT = /box|us[sn]|uscgc/;
+/** The last word of every ADDRESS_CUE phrase, which sits right before the number. */
+const CUE_RUNS = lastRuns('address addresses is was to at');
 const UNIT_HINT = /apt|apartment|suite|ste\./;
 const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
+
+/**
+ * Where COMPOUND can match a street: a word of four or more letters with a street ending
+ * ("-straße", "-gatan") right before an optional dot, blanks and a digit, with the capitalised
+ * word before it as a possible lead. Returns [lead start or -1, word start] pairs. The regex, with
+ * Unicode classes and a look-behind, was the costliest of the file when run at every position;
+ * tried only here it finds the same streets.
+ */
+function compoundStarts(input: ScanInput): number[] {
+  const tokens = tokensOf(input);
+  const { text, lower } = input;
+  const starts: number[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1]!;
+    const d = text.charCodeAt(next.start);
+    if (d < 48 || d > 57) continue;
+    let k = t.end;
+    // A digit token follows, so t.end is inside the text.
+    const dot = text.charCodeAt(k) === 46 ? 1 : 0;
+    k += dot;
+    const blanks = k;
+    while (k < next.start && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    if (k !== next.start || k === blanks) continue;
+    const s = letterRunStart(text, t);
+    if (t.end - s < 4 || !hasStreetEnding(lower.slice(s, t.end + dot))) continue;
+    // A lead word: the letters ending the previous token, one blank before the street.
+    const prev = tokens[i - 1];
+    const c = s > 0 ? text.charCodeAt(s - 1) : -1;
+    const lead = s === t.start && prev && prev.end === s - 1 && (c === 32 || c === 9) ? letterRunStart(text, prev) : -1;
+    starts.push(lead >= 0 && lead < prev!.end - 1 ? lead : -1, s);
+  }
+  return starts;
+}
+
+/** Start of the letters at the end of a token (after a hyphen, an apostrophe or a digit). */
+function letterRunStart(text: string, t: Token): number {
+  let s = t.end;
+  while (s > t.start) {
+    const c = text.charCodeAt(s - 1);
+    if (c === 45 || c === 39 || c === 0x2019 || (c >= 48 && c <= 57)) break;
+    s--;
+  }
+  return s;
+}
+
+/**
+ * Some number is preceded by the last word of an ADDRESS_CUE phrase ("address is 12…",
+ * "address:\n12", "lives at12"): a necessary condition for the phrase regex, checked per number.
+ */
+function cueBeforeNumber(input: ScanInput): boolean {
+  const { lower } = input;
+  for (const t of tokensOf(input)) {
+    if (t.alpha) continue; // no digit in it
+    for (let k = t.start; k < t.end; k++) {
+      const d = lower.charCodeAt(k);
+      if (d < 48 || d > 57 || (k > t.start && lower.charCodeAt(k - 1) >= 48 && lower.charCodeAt(k - 1) <= 57)) continue;
+      // Back over white space and a colon, then the letters of the word before the number.
+      let j = k - 1;
+      while (j >= 0) {
+        const c = lower.charCodeAt(j);
+        if (c === 32 || c === 58 || (c >= 9 && c <= 13)) j--;
+        else if (c >= 128 && /\s/.test(lower[j]!)) j--;
+        else break;
+      }
+      const end = j + 1;
+      while (j >= 0 && lower.charCodeAt(j) >= 97 && lower.charCodeAt(j) <= 122) j--;
+      if (j >= 0 && lower.charCodeAt(j) >= 128) return true; // a non-ASCII letter may be part of the word
+      if (CUE_RUNS.has(lower.slice(j + 1, end))) return true;
+    }
+  }
+  return false;
+}
 
 function trimTrailingWords(text: string, start: number, end: number): number {
   // Regexes that allow any word after the street type may run into the sentence; cut it back.
@@ -68,14 +145,14 @@ function trimTrailingWords(text: string, start: number, end: number): number {
 const ZIP_CONTEXT = /\b(?:zip(?: ?code)?|postal ?code|post ?code|postcode|plz|cap|cp|código postal)\b\s*(?:is|:|#|no\.?)?\s*$/;
 const ZIP_VALUE = /^(?:\d{5}(?:-\d{3,4})?|\d{3,4}|\d{3}[ -]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})\b/i;
 const STATE_ZIP = new RegExp(`\\b(?:${[...US_STATE_CODES].join('|')}),?[ \\t]+(\\d{5}(?:-\\d{4})?)\\b`, 'g');
-const FIVE_DIGITS = /\d{5}/;
-const LETTER_DIGIT = /[A-Z]\d|GIR/;
 const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g;
 
-export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, out: PiiSpan[]): void {
+export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
+  const { text, lower, caseless, hasDigit } = input;
+  const shape = input.features.shape;
   if (lower.includes('corner of')) {
-    for (const m of text.matchAll(CORNER)) out.push({ type: 'STREET_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.85 });
+    for (const m of execAll(CORNER, text)) out.push({ type: 'STREET_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.85 });
   }
   if (!hasDigit) return;
   const streets: PiiSpan[] = [];
@@ -83,49 +160,88 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
     if (end - start < 4) return;
     streets.push({ type: 'STREET_ADDRESS', start, end, score });
   };
+  // Each pattern below runs only when the words or characters it needs are in the text.
   if (caseless) {
-    for (const m of text.matchAll(ENGLISH_ANY)) {
+    if (hasWord(input, LEX.STRONG_STREET_SUFFIX)) for (const m of execAll(ENGLISH_ANY, text)) {
       // Without capitals the street name must not be ordinary words ("3 miles down the road").
       const words = m[0].split(/[ \t]+/).slice(1, -1);
       if (words.some((w) => COMMON_WORDS.has(w.toLowerCase().replace(/[.,]$/, '')))) continue;
       push(m.index, m.index + m[0].length, 0.85);
     }
-  } else if (NUMBER_THEN_NAME.test(text)) {
-    for (const m of text.matchAll(SUFFIX_WORD)) {
-      const word = m[0];
+  } else if (hasWord(input, LEX.STREET_SUFFIX) && NUMBER_THEN_NAME.test(text)) {
+    // The street-type words of the text, as `\b[A-Za-z]{2,12}\b` would find them.
+    const found = wordsWith(input, LEX.STREET_SUFFIX);
+    for (let p = 0; p < found.length; p += 2) {
+      const index = found[p]!;
+      const word = text.slice(index, found[p + 1]);
+      if (word.length < 2 || word.length > 12 || !/^[A-Za-z]+$/.test(word)) continue;
       // Street types are written "Street", "street" or "STREET", never "sTreet".
       if (!SUFFIXES.has(word.toLowerCase()) || (word !== word.toLowerCase() && word.slice(1) !== word.slice(1).toLowerCase() && word !== word.toUpperCase())) continue;
-      const back = ENGLISH_BEFORE.exec(text.slice(Math.max(0, m.index - 64), m.index));
+      const back = ENGLISH_BEFORE.exec(text.slice(Math.max(0, index - 64), index));
       if (!back) continue;
-      ENGLISH_AFTER.lastIndex = m.index + m[0].length;
+      ENGLISH_AFTER.lastIndex = index + word.length;
       const tail = ENGLISH_AFTER.exec(text);
-      push(m.index - back[0].length, m.index + m[0].length + (tail ? tail[0].length : 0), 0.85);
+      push(index - back[0].length, index + word.length + (tail ? tail[0].length : 0), 0.85);
     }
   }
-  if (PREFIX_HINT.test(text)) {
-    for (const m of text.matchAll(PREFIX_FIRST)) push(m.index, trimTrailingWords(text, m.index, m.index + m[0].length), 0.8);
-    for (const m of text.matchAll(NUMBER_PREFIX)) push(m.index, trimTrailingWords(text, m.index, m.index + m[0].length), 0.75);
+  if (hasWord(input, LEX.STREET_PREFIX) && PREFIX_HINT.test(text)) {
+    // Both patterns are tried only where a street-prefix word starts (or at the number before it).
+    const starts = wordStarts(input, LEX.STREET_PREFIX);
+    let end = 0;
+    for (const at of starts) {
+      if (at < end) continue;
+      const m = execAt(PREFIX_FIRST_AT, text, at);
+      if (!m) continue;
+      end = at + m[0].length;
+      push(at, trimTrailingWords(text, at, end), 0.8);
+    }
+    const tokens = tokensOf(input);
+    end = 0;
+    for (let i = 1; i < tokens.length; i++) {
+      const t = tokens[i - 1]!;
+      const d = text.charCodeAt(t.start);
+      if (!(tokens[i]!.flags & LEX.STREET_PREFIX) || d < 48 || d > 57 || t.start < end) continue;
+      const m = execAt(NUMBER_PREFIX_AT, text, t.start);
+      if (!m) continue;
+      end = t.start + m[0].length;
+      push(t.start, trimTrailingWords(text, t.start, end), 0.75);
+    }
   }
   // Every pattern below needs a word followed by a number; most digit-bearing texts (dates,
   // amounts) have none, and the compound-street regex is the costliest in the file.
-  const wordThenNumber = WORD_THEN_NUMBER.test(text);
-  if (wordThenNumber) for (const m of text.matchAll(COMPOUND)) {
+  const compound = shape & SHAPE.WORD_SPACE_DIGIT ? compoundStarts(input) : [];
+  for (let p = 0, end = 0; p < compound.length; p += 2) {
+    const leadAt = compound[p]!;
+    const word = compound[p + 1]!;
+    let m = leadAt >= end && leadAt >= 0 ? execAt(COMPOUND_AT, text, leadAt) : null;
+    if (!m && word >= end) m = execAt(COMPOUND_AT, text, word);
+    if (!m) continue;
+    end = m.index + m[0].length;
     if (!hasStreetEnding(m[2]!) || COMMON_WORDS.has(m[2]!.toLowerCase())) continue;
     // The optional leading word must not be an ordinary word ("at Hauptstraße 5").
     const lead = m[1];
     const start = lead && COMMON_WORDS.has(lead.toLowerCase()) ? m.index + lead.length + 1 : m.index;
     push(start, m.index + m[0].length, 0.8);
   }
-  if (lower.includes('box') || lower.includes('postfach')) for (const m of text.matchAll(PO_BOX)) push(m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
-  if (MILITARY_HINT.test(lower)) for (const m of text.matchAll(MILITARY)) push(m.index, m.index + m[0].length, 0.9);
-  if (UNIT_HINT.test(lower)) for (const m of text.matchAll(STANDALONE_UNIT)) push(m.index, m.index + m[0].length, 0.5);
+  if (lower.includes('box') || lower.includes('postfach')) for (const m of execAll(PO_BOX, text)) push(m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
+  if (hasWord(input, LEX.MILITARY)) {
+    let end = 0;
+    for (const at of wordStarts(input, LEX.MILITARY)) {
+      if (at < end) continue;
+      const m = execAt(MILITARY_AT, text, at);
+      if (!m) continue;
+      end = at + m[0].length;
+      push(at, end, 0.9);
+    }
+  }
+  if (UNIT_HINT.test(lower)) for (const m of execAll(STANDALONE_UNIT, text)) push(m.index, m.index + m[0].length, 0.5);
   if (text.includes('\n') || /^\s*\d/.test(text)) {
-    for (const m of text.matchAll(NUMBERED_LINE)) {
+    for (const m of execAll(NUMBERED_LINE, text)) {
       const start = m.index + m[0].length - m[1]!.length;
       push(start, start + m[1]!.length, 0.7);
     }
   }
-  if (CUE_HINT.test(text)) for (const m of text.matchAll(ADDRESS_CUE)) {
+  if (cueBeforeNumber(input)) for (const m of execAll(ADDRESS_CUE, text)) {
     const start = m.index + m[0].length;
     const rest = /^[^\n.?!;]{4,80}/.exec(text.slice(start));
     if (rest) push(start, trimTrailingWords(text, start, start + rest[0].length), 0.7);
@@ -142,12 +258,12 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
   }
   out.push(...streets);
 
-  if (FIVE_DIGITS.test(text)) for (const m of text.matchAll(STATE_ZIP)) {
+  if (shape & SHAPE.FIVE_DIGITS) for (const m of execAll(STATE_ZIP, text)) {
     const start = m.index + m[0].length - m[1]!.length;
     out.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.8 });
   }
-  if (/zip|post|plz|cap|cp|código/.test(lower)) {
-    for (const m of lower.matchAll(/\b(?:zip|postal|post|postcode|plz|cap|cp|código)\b/g)) {
+  if (hasWord(input, LEX.ZIP_LABEL)) {
+    for (const m of execAll(/\b(?:zip|postal|post|postcode|plz|cap|cp|código)\b/g, lower)) {
       const after = m.index + m[0].length;
       const window = text.slice(after, after + 24);
       const lead = /^(?: ?code)?\s*(?:is|:|#|no\.?)?\s*/i.exec(window)![0];
@@ -157,9 +273,9 @@ export function findAddresses({ text, lower, caseless, hasDigit }: ScanInput, ou
       out.push({ type: 'ZIP_CODE', start, end: start + value[0].length, score: 0.9 });
     }
   }
-  if (!caseless && LETTER_DIGIT.test(text)) {
-    for (const m of text.matchAll(UK_POSTCODE)) out.push({ type: 'ZIP_CODE', start: m.index, end: m.index + m[0].length, score: 0.6 });
-    for (const m of text.matchAll(CA_POSTCODE)) out.push({ type: 'ZIP_CODE', start: m.index, end: m.index + m[0].length, score: 0.65 });
+  if (!caseless && shape & SHAPE.UPPER_DIGIT) {
+    for (const m of execAll(UK_POSTCODE, text)) out.push({ type: 'ZIP_CODE', start: m.index, end: m.index + m[0].length, score: 0.6 });
+    for (const m of execAll(CA_POSTCODE, text)) out.push({ type: 'ZIP_CODE', start: m.index, end: m.index + m[0].length, score: 0.65 });
   }
 }
 

@@ -1,4 +1,8 @@
 import type { PiiSpan, ScanInput } from '../types.js';
+import { SHAPE } from '../features.js';
+import { execAll } from './exec-all.js';
+import { LEX } from './lexicon.js';
+import { hasWord } from './shared.js';
 
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const LONG_MONTH = '(?:january|february|march|april|june|july|august|september|october|november|december)';
@@ -8,43 +12,43 @@ const TIME = '(?:[01]?\\d|2[0-3])[:.h][0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:\\s?(
 const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
 
 /**
- * `words`: the pattern can match without any digit in the text. `hint`: a cheap test on the
- * lower-cased text that every match passes, so most texts skip the full pattern.
+ * `words`: the pattern can match without any digit in the text; `word`: words (bits of LEX) the
+ * pattern cannot match without; `shape`: character shapes (features.ts) every match has. Most
+ * texts skip most patterns on these tests alone.
  */
-const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; hint?: RegExp }[] = [
+const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number }[] = [
   // ISO 8601 date with optional time and offset.
-  { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95, hint: /\d{4}-\d/ },
+  { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95, shape: SHAPE.Y4_DASH_DIGIT },
   // Numeric day/month/year in either order; two- or four-digit year.
-  { re: /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])\1(?:1[89]\d{2}|20\d{2}|\d{2})(?![\d/]|[.-]\d)/g, score: 0.85, hint: /\d[/.-]\d/ },
-  { re: new RegExp(`\\b${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])\\b`, 'g'), score: 0.85, hint: /\d{4}\// },
+  { re: /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])\1(?:1[89]\d{2}|20\d{2}|\d{2})(?![\d/]|[.-]\d)/g, score: 0.85, shape: SHAPE.DIGIT_SEP_DIGIT },
+  { re: new RegExp(`\\b${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])\\b`, 'g'), score: 0.85, shape: SHAPE.Y4_SLASH },
   // "March 5, 2024", "Mar 5th", "March 2024".
   { re: new RegExp(`\\b${MONTH}\\.? ${DAY}(?:,? ${YEAR})?(?:,? (?:at )?${TIME})?\\b`, 'gi'), score: 0.85, month: true },
   { re: new RegExp(`\\b${LONG_MONTH},? ${YEAR}\\b`, 'gi'), score: 0.85, month: true },
   // "5 March 2024", "5th of March".
   { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
   // Weekday, optionally with a part of day or a date after it.
-  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true },
+  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY },
   // Clock times: "14:30", "9.45pm", "7 am".
-  { re: new RegExp(`(?<![\\d:.])${TIME}(?![\\d:])`, 'gi'), score: 0.6, hint: /\d[:.h][0-5]\d/ },
-  { re: /\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[ap]m\b)/gi, score: 0.8, hint: /\d\s?[ap]\.?m/ },
+  { re: new RegExp(`(?<![\\d:.])${TIME}(?![\\d:])`, 'gi'), score: 0.6, shape: SHAPE.CLOCK },
+  { re: /\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[ap]m\b)/gi, score: 0.8, shape: SHAPE.AM_PM },
   // A bare year after a word that announces a time ("in 1998", "since 2004", "class of 2010").
-  { re: new RegExp(`\\b(?:in|since|during|from|until|till|by|before|after|around|circa|of|year|born|founded|established|spring|summer|autumn|fall|winter|early|late|mid|back in|a|an|the)\\s(${YEAR}s?)\\b(?![-/.]\\d)`, 'gi'), score: 0.75, group: 1, hint: /(?:1[89]|20)\d\d/ },
-  { re: new RegExp(`\\b(?:19|20)\\d0s\\b`, 'gi'), score: 0.7, hint: /\d0s/ },
+  { re: new RegExp(`\\b(?:in|since|during|from|until|till|by|before|after|around|circa|of|year|born|founded|established|spring|summer|autumn|fall|winter|early|late|mid|back in|a|an|the)\\s(${YEAR}s?)\\b(?![-/.]\\d)`, 'gi'), score: 0.75, group: 1, shape: SHAPE.YEAR },
+  { re: new RegExp(`\\b(?:19|20)\\d0s\\b`, 'gi'), score: 0.7, shape: SHAPE.DECADE },
   // Relative dates: below the default threshold, since on their own they identify no one.
-  { re: /\b(?:yesterday|today|tomorrow|tonight|the day (?:before|after) (?:yesterday|tomorrow)|(?:last|next|this) (?:week|weekend|month|year|spring|summer|autumn|fall|winter)|(?:last|next|this) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/gi, score: 0.45, words: true },
-  { re: /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago\b/gi, score: 0.45, words: true, hint: /ago/ },
+  { re: /\b(?:yesterday|today|tomorrow|tonight|the day (?:before|after) (?:yesterday|tomorrow)|(?:last|next|this) (?:week|weekend|month|year|spring|summer|autumn|fall|winter)|(?:last|next|this) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/gi, score: 0.45, words: true, word: LEX.RELATIVE_DAY | LEX.WEEKDAY },
+  { re: /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago\b/gi, score: 0.45, words: true, word: LEX.AGO },
 ];
 
-const MONTH_HINT = /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/;
-
-export function findDates({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  const hasDayWord = /day|tonight|ago|last|next|this/.test(lower);
-  const hasMonth = hasDigit && MONTH_HINT.test(lower);
-  for (const { re, score, words, month, group, hint } of PATTERNS) {
-    if (words ? !hasDayWord : !hasDigit) continue;
-    if (month && !hasMonth) continue;
-    if (hint && !hint.test(lower)) continue;
-    for (const m of text.matchAll(re)) {
+export function findDates(input: ScanInput, out: PiiSpan[]): void {
+  const { text, hasDigit } = input;
+  const shapes = input.features.shape;
+  for (const { re, score, words, month, group, shape, word } of PATTERNS) {
+    if (!words && !hasDigit) continue;
+    if (shape !== undefined && !(shapes & shape)) continue;
+    if (month && !hasWord(input, LEX.MONTH)) continue;
+    if (word !== undefined && !hasWord(input, word)) continue;
+    for (const m of execAll(re, text)) {
       const start = group ? m.index + m[0].length - m[group]!.length : m.index;
       let end = m.index + m[0].length;
       // A trailing "a.m." keeps its dot; other trailing dots are sentence punctuation.
@@ -54,21 +58,24 @@ export function findDates({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]):
   }
 }
 
-/** `hint`: a cheap test on the lower-cased text that every match of `re` passes. */
-const AGE_PATTERNS: readonly { re: RegExp; score: number; hint: RegExp }[] = [
-  { re: /\b(\d{1,3})(?:\s|-)?(?:years?|yrs?|y\.?o\.?|yo)(?:\s|-)?old\b/gi, score: 0.95, hint: /old/ },
-  { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])/gi, score: 0.85, hint: /\d\s?y/ },
-  { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: /age/ },
-  { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85, hint: /turn/ },
-  { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, hint: /(?:m|s|re|e)\s+\d/ },
-  { re: /\b(?:a|an)\s+(\d{1,3})(?:-|\s)(?:year|yr)(?:-|\s)old\b/gi, score: 0.95, hint: /old/ },
+/**
+ * `hint`: a string of the lower-cased text, or `shape` a character shape (features.ts), that every
+ * match of `re` has.
+ */
+const AGE_PATTERNS: readonly { re: RegExp; score: number; hint?: string; shape?: number }[] = [
+  { re: /\b(\d{1,3})(?:\s|-)?(?:years?|yrs?|y\.?o\.?|yo)(?:\s|-)?old\b/gi, score: 0.95, hint: 'old' },
+  { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])/gi, score: 0.85, shape: SHAPE.DIGIT_Y },
+  { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: 'age' },
+  { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85, hint: 'turn' },
+  { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, shape: SHAPE.MSE_SPACE_DIGIT },
+  { re: /\b(?:a|an)\s+(\d{1,3})(?:-|\s)(?:year|yr)(?:-|\s)old\b/gi, score: 0.95, hint: 'old' },
 ];
 
-export function findAges({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
+export function findAges({ text, lower, hasDigit, features }: ScanInput, out: PiiSpan[]): void {
   if (!hasDigit) return;
-  for (const { re, score, hint } of AGE_PATTERNS) {
-    if (!hint.test(lower)) continue;
-    for (const m of text.matchAll(re)) {
+  for (const { re, score, hint, shape } of AGE_PATTERNS) {
+    if (hint !== undefined ? !lower.includes(hint) : !(features.shape & shape!)) continue;
+    for (const m of execAll(re, text)) {
       const value = m[1]!;
       const n = Number(value);
       if (n > 125) continue;

@@ -14,7 +14,8 @@ export interface Entry {
 /** Org names that are everyday words when not capitalised or at the start of a sentence. */
 const AMBIGUOUS_ORGS = new Set('apple amazon target visa orange delta signal zoom slack meta universal fidelity discord telegram oracle shell ford bain ing who un eu mit ups hp lg delta united american emirates paramount dell intel nike'.split(' '));
 
-function build(): Map<string, Entry[]> {
+/** Phrases indexed by their first word; the lexicon (lexicon.ts) attaches each list to its word. */
+export function buildGazetteer(): Map<string, Entry[]> {
   const index = new Map<string, Entry[]>();
   const add = (phrase: string, type: PiiEntityType, ambiguous: boolean) => {
     const words = tokenize(phrase).map((t) => t.lower);
@@ -33,8 +34,6 @@ function build(): Map<string, Entry[]> {
   return index;
 }
 
-let cached: Map<string, Entry[]> | undefined;
-const gazetteer = () => (cached ??= build());
 
 export interface GazetteerHit {
   entry: Entry;
@@ -43,10 +42,12 @@ export interface GazetteerHit {
   last: number;
 }
 
-/** Longest gazetteer phrase starting at token `i`, if any. Gaps must stay on one line. */
+/**
+ * Longest gazetteer phrase starting at token `i`, if any. Gaps must stay on one line. Tokens must
+ * come from tokenize with the lexicon look-up, which attaches the candidate phrases.
+ */
 export function lookupAt(text: string, tokens: readonly Token[], i: number): GazetteerHit | undefined {
-  const t = tokens[i]!;
-  const candidates = gazetteer().get(t.lower);
+  const candidates = tokens[i]!.gaz;
   if (!candidates) return undefined;
   for (const entry of candidates) {
     const n = entry.words.length;
@@ -54,8 +55,9 @@ export function lookupAt(text: string, tokens: readonly Token[], i: number): Gaz
     let ok = true;
     for (let k = 1; k < n && ok; k++) {
       const tk = tokens[i + k]!;
-      const gap = text.slice(tokens[i + k - 1]!.end, tk.start);
-      ok = tk.lower === entry.words[k] && gap.length <= 2 && !gap.includes('\n');
+      const from = tokens[i + k - 1]!.end;
+      const gap = tk.start - from;
+      ok = tk.lower === entry.words[k] && gap <= 2 && text.charCodeAt(from) !== 10 && (gap < 2 || text.charCodeAt(from + 1) !== 10);
     }
     if (ok) return { entry, first: i, last: i + n - 1 };
   }

@@ -1,6 +1,10 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { contextAround, contextBefore } from '../context.js';
 import { ibanValid, luhnValid, ssnValid } from '../validators.js';
+import { SHAPE } from '../features.js';
+import { execAll } from './exec-all.js';
+import { LEX } from './lexicon.js';
+import { hasWord } from './shared.js';
 
 /** 12 to 19 digits, either run together or in groups split by one kind of separator. */
 const CARD = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/g;
@@ -15,9 +19,9 @@ function knownIssuer(digits: string): boolean {
   return digits.startsWith('1800') || digits.startsWith('2131');
 }
 
-export function findCreditCards({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  if (!hasDigit) return;
-  for (const m of text.matchAll(CARD)) {
+export function findCreditCards({ text, lower, features }: ScanInput, out: PiiSpan[]): void {
+  if (features.digits < 12) return;
+  for (const m of execAll(CARD, text)) {
     const value = m[0];
     const seps = value.replace(/\d/g, '');
     if (seps.length > 0 && new Set(seps).size > 1) continue;
@@ -35,9 +39,9 @@ export function findCreditCards({ text, lower, hasDigit }: ScanInput, out: PiiSp
 
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b/gi;
 
-export function findIbans({ text, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  if (!hasDigit) return;
-  for (const m of text.matchAll(IBAN)) {
+export function findIbans({ text, features }: ScanInput, out: PiiSpan[]): void {
+  if (!(features.shape & SHAPE.LETTERS_DIGITS)) return;
+  for (const m of execAll(IBAN, text)) {
     let value = m[0];
     // The greedy match may swallow a following word ("GB29 NWBK ... 26 and"); shrink until valid.
     let valid = ibanValid(value);
@@ -53,9 +57,9 @@ export function findIbans({ text, hasDigit }: ScanInput, out: PiiSpan[]): void {
 const SSN = /(?<![\d-])\d{3}([- ]?)\d{2}\1\d{4}(?![\d]|-\d)/g;
 const SSN_CONTEXT = /\b(?:ssn|ssns|social security|social-security|soc sec|ss#|ss #|taxpayer|tin)\b/;
 
-export function findSsns({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  if (!hasDigit) return;
-  for (const m of text.matchAll(SSN)) {
+export function findSsns({ text, lower, features }: ScanInput, out: PiiSpan[]): void {
+  if (features.digits < 9) return;
+  for (const m of execAll(SSN, text)) {
     const digits = m[0].replace(/\D/g, '');
     if (!ssnValid(digits)) continue;
     const context = contextBefore(lower, m.index, SSN_CONTEXT, 64);
@@ -70,9 +74,10 @@ export function findSsns({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): 
 const LICENSE_CONTEXT = /\b(?:driver'?s?'? ?licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number|#)|dl ?(?:no|number|#)?|\bdln)\b[^.\n]{0,24}$/;
 const LICENSE = /\b(?:[A-Z]{1,2}\d{4,14}|\d{5,14}|[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|\d{3,4}-\d{2,3}-\d{3,4}|[A-Z]\d{2,3}-\d{3,4}-\d{3,4})\b/gi;
 
-export function findDriverLicenses({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  if (!hasDigit || !/licen[cs]e|\bdln?\b/.test(lower)) return;
-  for (const m of text.matchAll(LICENSE)) {
+export function findDriverLicenses(input: ScanInput, out: PiiSpan[]): void {
+  const { text, lower, hasDigit } = input;
+  if (!hasDigit || !hasWord(input, LEX.LICENSE_LABEL)) return;
+  for (const m of execAll(LICENSE, text)) {
     if (!contextBefore(lower, m.index, LICENSE_CONTEXT, 56)) continue;
     out.push({ type: 'US_DRIVER_LICENSE', start: m.index, end: m.index + m[0].length, score: 0.9 });
   }

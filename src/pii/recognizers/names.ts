@@ -1,10 +1,10 @@
 import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
-import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
-import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
-import { COMMON_WORDS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES } from '../data/words.js';
 import { COUNTRIES } from '../data/places.js';
 import { lookupAt } from './gazetteer.js';
-import { tokenize, type Token } from './tokens.js';
+import { LEX } from './lexicon.js';
+import { lastRuns, mayPrecede } from './context-words.js';
+import { tokensOf } from './shared.js';
+import type { Token } from './tokens.js';
 
 /**
  * People, organisations, places, groups and titles from capitalisation, word lists and the words
@@ -12,9 +12,6 @@ import { tokenize, type Token } from './tokens.js';
  * conservative where a guess would hide ordinary words.
  */
 
-const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'das', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'ter', 'ten', 'zu', 'af', 'y', 'st', "o'", 'mac', 'mc']);
-/** Honorifics strong enough to make the next capitalised word a name on their own. */
-const STRONG_HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'madam', 'madame', 'mme', 'mlle', 'lord', 'lady', 'rev', 'reverend', 'herr', 'frau', 'señor', 'señora', 'señorita', 'signor', 'signora', 'monsieur', 'sheikh']);
 
 const STRONG_PERSON_BEFORE =
   /\b(?:name is|name's|names are|name was|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
@@ -31,11 +28,21 @@ const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied
 /** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
 const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
 
+/** The last letter run of every phrase of the regexes above (see context-words.ts). */
+const STRONG_PERSON_RUNS = lastRuns(`is s are was name surname named him her called me m am im hi hello hey dear thanks you says said told asked ask
+  tell cc attn regards cheers sincerely congrats congratulations birthday bye goodbye uncle aunt auntie son daughter wife husband brother sister
+  mom mum dad friend boss colleague coworker kid father mother grandfather grandmother grandma grandpa nephew niece cousin boyfriend girlfriend
+  starring to by married marry meet met my`);
+const LOCATION_RUNS = lastRuns('in from at near to visit visiting visited of outside across around');
+const ORG_RUNS = lastRuns('for at by is joined of the to support company startup firm brand');
+const AT_RUNS = lastRuns('at');
+const LANGUAGE_RUNS = lastRuns('speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
+const CASELESS_PERSON_RUNS = lastRuns('is s name named him her called me hi hello hey dear thanks you');
+
 /** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
 const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
 
 const JOB_BEFORE = /(?:\b(?:as|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the)\s+(?:an?\s+|the\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
-const JOB_STOP = new Set(['a', 'an', 'the', 'as', 'my', 'our', 'his', 'her', 'their', 'and', 'of', 'for', 'at', 'in', 'is', 'was', 'am', "i'm", 'i', 'to', 'with', 'from', 'by', 'former', 'new', 'this', 'that', 'your', 'good', 'great', 'best', 'work', 'works', 'worked', 'used']);
 
 interface Ctx {
   text: string;
@@ -44,17 +51,27 @@ interface Ctx {
   caseless: boolean;
   used: Uint8Array;
   spans: PiiSpan[];
+  /** First and last token index of every PERSON finding, in pairs (for propagationPass). */
+  persons: number[];
+  /** Where each PERSON finding ends. */
+  personEnds: Set<number>;
 }
 
-const isFirstName = (w: string) => FIRST_NAMES.has(w);
-const isSurname = (w: string) => SURNAMES.has(w) && !COMMON_WORDS.has(w) && !PARTICLES.has(w) && w.length > 1;
-/** Plurals of ordinary words are ordinary too ("Users", "Cards"). */
-const isCommon = (w: string) => COMMON_WORDS.has(w) || (w.length > 3 && w.endsWith('s') && COMMON_WORDS.has(w.slice(0, -1)));
+/** Word-list facts of a token, from its one lexicon look-up (lexicon.ts). */
+const isFirstName = (t: Token) => (t.flags & LEX.FIRST) !== 0;
+const isSurname = (t: Token) => (t.flags & LEX.SURNAME) !== 0;
+/** Ordinary words and their plurals ("Users", "Cards"). */
+const isCommon = (t: Token) => (t.flags & LEX.COMMON) !== 0;
+const has = (t: Token, flag: number) => (t.flags & flag) !== 0;
 
 function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, endOverride?: number): void {
   const start = c.tokens[a]!.start;
   const end = endOverride ?? c.tokens[b]!.end;
   c.spans.push({ type, start, end, score });
+  if (type === 'PERSON') {
+    c.persons.push(a, b);
+    c.personEnds.add(end);
+  }
   for (let k = a; k <= b; k++) c.used[k] = 1;
 }
 
@@ -81,6 +98,20 @@ function joined(c: Ctx, a: Token, b: Token): boolean {
   return gap === '. ' && a.text.length === 1;
 }
 
+/** Every token in [a, k) is an occupation word, an ordinary word or a sentence opener ("Producer James"). */
+function roleWords(tokens: readonly Token[], a: number, k: number): boolean {
+  for (let m = a; m < k; m++) {
+    const t = tokens[m]!;
+    if (!(has(t, LEX.JOB_HEAD) || isCommon(t) || t.initial)) return false;
+  }
+  return true;
+}
+
+function anyFlag(tokens: readonly Token[], a: number, b: number, flags: number): boolean {
+  for (let m = a; m <= b; m++) if (tokens[m]!.flags & flags) return true;
+  return false;
+}
+
 function nameLike(t: Token): boolean {
   return (t.cap || t.upper) && t.alpha;
 }
@@ -102,19 +133,19 @@ function gazetteerPass(c: Ctx): void {
       if (type === 'NRP' && t.initial && !t.upper) continue;
     } else if (!c.caseless && !capital && type !== 'NRP') {
       // In text that uses capitals, a lower-case "jordan" or "turkey" is a word, not a place.
-      if (t.text.length <= 4 || isCommon(t.lower)) continue;
+      if (t.text.length <= 4 || isCommon(t)) continue;
     }
     // "Denzel Washington", "Paris Hilton": a place word inside a personal name.
     if (type === 'LOCATION' && capital) {
-      const prevIsName = prev && joined(c, prev, t) && nameLike(prev) && isFirstName(prev.lower) && !c.used[i - 1];
-      const nextIsName = next && joined(c, tokens[hit.last]!, next) && nameLike(next) && !isCommon(next.lower) && hit.first === hit.last && isFirstName(t.lower);
+      const prevIsName = prev && joined(c, prev, t) && nameLike(prev) && isFirstName(prev) && !c.used[i - 1];
+      const nextIsName = next && joined(c, tokens[hit.last]!, next) && nameLike(next) && !isCommon(next) && hit.first === hit.last && isFirstName(t);
       if (prevIsName || nextIsName) continue;
-      if (isFirstName(t.lower) && hit.first === hit.last && !LOCATION_BEFORE.test(before(c, i)) && PERSON_AFTER.test(after(c, i))) continue;
+      if (isFirstName(t) && hit.first === hit.last && !mayPrecede(c.lower, t.start, LOCATION_RUNS, LOCATION_BEFORE, () => before(c, i)) && PERSON_AFTER.test(after(c, i))) continue;
     }
     // A place or group word that starts an organisation's name ("Singapore Airlines", "American Express Bank").
-    if (next && !c.caseless && joined(c, tokens[hit.last]!, next) && nameLike(next) && ORG_SUFFIXES.has(next.lower)) continue;
+    if (next && !c.caseless && joined(c, tokens[hit.last]!, next) && nameLike(next) && has(next, LEX.ORG_SUFFIX)) continue;
     // "studying English", "speaks French": a language, not a group of people.
-    if (type === 'NRP' && hit.first === hit.last && LANGUAGE_BEFORE.test(before(c, i))) continue;
+    if (type === 'NRP' && hit.first === hit.last && mayPrecede(c.lower, t.start, LANGUAGE_RUNS, LANGUAGE_BEFORE, () => before(c, i))) continue;
     const score = type === 'NRP' ? 0.8 : ambiguous ? 0.6 : 0.8;
     emit(c, type, hit.first, hit.last, score);
   }
@@ -124,18 +155,18 @@ function honorificPass(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i]!;
-    if (c.used[i] || !HONORIFICS.has(t.lower)) continue;
-    const strong = STRONG_HONORIFICS.has(t.lower);
+    if (c.used[i] || !has(t, LEX.HONORIFIC)) continue;
+    const strong = has(t, LEX.STRONG_HONORIFIC);
     if (!strong && (c.caseless || !t.cap)) continue;
     if (!c.caseless && !t.cap) continue;
     const dot = text[t.end] === '.' ? 1 : 0;
     const n = tokens[i + 1]!;
     const gap = text.slice(t.end + dot, n.start);
     if (gap !== ' ') continue;
-    if (!(c.caseless ? n.alpha && !isCommon(n.lower) : nameLike(n))) continue;
+    if (!(c.caseless ? n.alpha && !isCommon(n) : nameLike(n))) continue;
     let j = i + 1;
     // Without capitals only listed names extend the name after the title ("mr. elliott flew").
-    const extends_ = (k: number) => (c.caseless ? tokens[k]!.alpha && (isFirstName(tokens[k]!.lower) || isSurname(tokens[k]!.lower)) : nameLike(tokens[k]!) || isInitial(c, k));
+    const extends_ = (k: number) => (c.caseless ? tokens[k]!.alpha && (isFirstName(tokens[k]!) || isSurname(tokens[k]!)) : nameLike(tokens[k]!) || isInitial(c, k));
     while (j + 1 < tokens.length && j - i < 4 && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && extends_(j + 1)) j++;
     c.spans.push({ type: 'TITLE', start: t.start, end: t.end + dot, score: strong ? 0.85 : 0.6 });
     c.used[i] = 1;
@@ -153,7 +184,7 @@ function orgOfPass(c: Ctx): void {
   const { tokens } = c;
   for (let i = 0; i + 2 < tokens.length; i++) {
     const t = tokens[i]!;
-    if (c.used[i] || c.caseless || !t.cap || !ORG_PREFIXES.has(t.lower)) continue;
+    if (c.used[i] || c.caseless || !t.cap || !has(t, LEX.ORG_PREFIX)) continue;
     if (tokens[i + 1]!.lower !== 'of' || !joined(c, t, tokens[i + 1]!)) continue;
     let j = i + 2;
     if (!joined(c, tokens[i + 1]!, tokens[j]!) || !(nameLike(tokens[j]!) || tokens[j]!.upper)) continue;
@@ -165,13 +196,32 @@ function orgOfPass(c: Ctx): void {
   }
 }
 
+/** A PERSON finding ends on the line above `first`, with only blanks after it ("Anna Berg\nAcme Ltd"). */
+function personOnLineAbove(c: Ctx, first: Token): boolean {
+  const { text } = c;
+  let k = first.start;
+  while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9 || text.charCodeAt(k - 1) === 62)) k--;
+  if (k === 0 || text.charCodeAt(k - 1) !== 10) return false;
+  k--;
+  if (k > 0 && text.charCodeAt(k - 1) === 13) k--;
+  for (;;) {
+    if (c.personEnds.has(k)) return true;
+    if (k === 0 || (text.charCodeAt(k - 1) !== 32 && text.charCodeAt(k - 1) !== 9)) return false;
+    k--;
+  }
+}
+
 function onOwnLine(text: string, first: Token, last: Token): boolean {
   return /(?:^|\n)[ \t>?*-]*$/.test(text.slice(Math.max(0, first.start - 8), first.start)) && /^[ \t]*(?:\r?\n|$)/.test(text.slice(last.end, last.end + 4));
 }
 
 /** "Anna: see you at six": a name at the start of a line followed by a colon. */
-function isSpeaker(text: string, first: Token, post: string): boolean {
-  return /^\s*:/.test(post) && /(?:^|\n)[ \t>]*$/.test(text.slice(Math.max(0, first.start - 8), first.start));
+function isSpeaker(text: string, first: Token, last: Token, post: () => string): boolean {
+  // Only a colon or a space can start "\s*:"; most chunks are followed by neither.
+  if (last.end >= text.length) return false;
+  const next = text.charCodeAt(last.end);
+  if (next !== 58 && next !== 32 && !(next >= 9 && next <= 13 && next !== 10) && !(next > 127 && /\s/.test(text[last.end]!))) return false;
+  return /^\s*:/.test(post()) && /(?:^|\n)[ \t>]*$/.test(text.slice(Math.max(0, first.start - 8), first.start));
 }
 
 function classifyChunk(c: Ctx, a: number, b: number): void {
@@ -179,15 +229,15 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
   // Electric"): it keeps them, except a sentence-opening word or "The" ("Thanks Google").
   let orgStart = a;
-  while (orgStart < b && (tokens[orgStart]!.lower === 'the' || (tokens[orgStart]!.initial && isCommon(tokens[orgStart]!.lower)))) orgStart++;
+  while (orgStart < b && (tokens[orgStart]!.lower === 'the' || (tokens[orgStart]!.initial && isCommon(tokens[orgStart]!)))) orgStart++;
   // Leading ordinary words ("Please", "Thanks") are not part of a person's name.
-  while (a <= b && isCommon(tokens[a]!.lower) && !(isFirstName(tokens[a]!.lower) && a < b && (isSurname(tokens[a + 1]!.lower) || !isCommon(tokens[a + 1]!.lower)))) a++;
-  while (b >= a && isCommon(tokens[b]!.lower) && !ORG_SUFFIXES.has(tokens[b]!.lower) && !(b > a && isFirstName(tokens[a]!.lower) && SURNAMES.has(tokens[b]!.lower))) b--;
+  while (a <= b && isCommon(tokens[a]!) && !(isFirstName(tokens[a]!) && a < b && (isSurname(tokens[a + 1]!) || !isCommon(tokens[a + 1]!)))) a++;
+  while (b >= a && isCommon(tokens[b]!) && !has(tokens[b]!, LEX.ORG_SUFFIX) && !(b > a && isFirstName(tokens[a]!) && has(tokens[b]!, LEX.SURNAME_LISTED))) b--;
   if (a > b) return;
   // "Producer James Sparks": a role word in front of a known given name is not part of the name.
   for (let k = a + 1; k <= b; k++) {
-    const w = tokens[k]!.lower;
-    if (isFirstName(w) && !AMBIGUOUS_FIRST_NAMES.has(w) && !isFirstName(tokens[a]!.lower) && tokens.slice(a, k).every((t) => JOB_HEADS.has(t.lower) || isCommon(t.lower) || t.initial)) {
+    const w = tokens[k]!;
+    if (isFirstName(w) && !has(w, LEX.AMBIGUOUS_FIRST) && !isFirstName(tokens[a]!) && roleWords(tokens, a, k)) {
       a = k;
       break;
     }
@@ -196,22 +246,26 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   const first = tokens[a]!;
   const last = tokens[b]!;
   const len = b - a + 1;
-  const words = tokens.slice(a, b + 1).map((t) => t.lower);
-  const pre = before(c, a);
-  const post = after(c, b);
+  // The text around the chunk, cut on first use: most chunks are settled without it.
+  let preText: string | undefined;
+  let postText: string | undefined;
+  const pre = () => (preText ??= before(c, a));
+  const post = () => (postText ??= after(c, b));
 
-  if (b > orgStart && ORG_SUFFIXES.has(last.lower.replace(/\.$/, ''))) {
+  if (b > orgStart && has(last, LEX.ORG_SUFFIX)) {
     emit(c, 'ORGANIZATION', orgStart, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
     return;
   }
-  const orgContext = ORG_BEFORE.test(pre) || ORG_AFTER.test(post) || (AT_AS.test(pre) && /^\s+as\b/.test(post));
-  const firstIsName = isFirstName(first.lower) && (!AMBIGUOUS_FIRST_NAMES.has(first.lower) || len >= 2);
-  const surnames = words.filter((w) => isSurname(w) && !AMBIGUOUS_SURNAMES.has(w)).length;
+  const orgContext = mayPrecede(c.lower, first.start, ORG_RUNS, ORG_BEFORE, pre) || ORG_AFTER.test(post()) || (mayPrecede(c.lower, first.start, AT_RUNS, AT_AS, pre) && /^\s+as\b/.test(post()));
+  const firstIsName = isFirstName(first) && (!has(first, LEX.AMBIGUOUS_FIRST) || len >= 2);
+  let surnames = 0;
+  for (let k = a; k <= b; k++) if ((tokens[k]!.flags & (LEX.SURNAME | LEX.AMBIGUOUS_SURNAME)) === LEX.SURNAME) surnames++;
   // The context tests below are regexes over the surrounding text; most chunks are settled
   // before they are needed, so each runs at most once and only when reached.
   let strongPerson: boolean | undefined;
   let personAfter: boolean | undefined;
-  const hasInitial = len >= 3 && tokens.slice(a + 1, b).some((t) => t.text.length === 1);
+  let hasInitial = false;
+  if (len >= 3) for (let k = a + 1; k < b; k++) if (tokens[k]!.end - tokens[k]!.start === 1) hasInitial = true;
   if (len > 4) {
     if (orgContext) emit(c, 'ORGANIZATION', orgStart, b, 0.55);
     return;
@@ -224,42 +278,42 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'PERSON', a, b, 0.75);
     return;
   }
-  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper)) && isSpeaker(c.text, first, post)) {
+  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper)) && isSpeaker(c.text, first, last, post)) {
     emit(c, 'PERSON', a, b, 0.65);
     return;
   }
   if (firstIsName) {
-    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : (strongPerson ??= STRONG_PERSON_BEFORE.test(pre)) || (personAfter ??= PERSON_AFTER.test(post)) ? 0.8 : 0.65);
+    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : (strongPerson ??= mayPrecede(c.lower, first.start, STRONG_PERSON_RUNS, STRONG_PERSON_BEFORE, pre)) || (personAfter ??= PERSON_AFTER.test(post())) ? 0.8 : 0.65);
     return;
   }
   if (len >= 2 && surnames > 0) {
     emit(c, 'PERSON', a, b, 0.7);
     return;
   }
-  if ((strongPerson ??= STRONG_PERSON_BEFORE.test(pre)) || (!first.upper && (personAfter ??= PERSON_AFTER.test(post)))) {
+  if ((strongPerson ??= mayPrecede(c.lower, first.start, STRONG_PERSON_RUNS, STRONG_PERSON_BEFORE, pre)) || (!first.upper && (personAfter ??= PERSON_AFTER.test(post())))) {
     emit(c, 'PERSON', a, b, 0.6);
     return;
   }
   // An acronym after "from" or "at" is an organisation or a thing ("from ATM"), not a place.
-  if (LOCATION_BEFORE.test(pre) && !first.initial && !(len === 1 && first.upper && first.text.length <= 4)) {
+  if (mayPrecede(c.lower, first.start, LOCATION_RUNS, LOCATION_BEFORE, pre) && !first.initial && !(len === 1 && first.upper && first.text.length <= 4)) {
     emit(c, 'LOCATION', a, b, 0.5);
     return;
   }
-  if (len === 1 && isSurname(first.lower) && !AMBIGUOUS_SURNAMES.has(first.lower)) {
+  if (len === 1 && isSurname(first) && !has(first, LEX.AMBIGUOUS_SURNAME)) {
     emit(c, 'PERSON', a, b, 0.55);
     return;
   }
   // A signature block: the line under a person's name names their organisation.
-  if (len <= 3 && !first.upper && onOwnLine(c.text, first, last) && c.spans.some((sp) => sp.type === 'PERSON' && /^[ \t]*\r?\n[ \t>]*$/.test(c.text.slice(sp.end, first.start)))) {
+  if (len <= 3 && !first.upper && onOwnLine(c.text, first, last) && personOnLineAbove(c, first)) {
     emit(c, 'ORGANIZATION', a, b, 0.5);
     return;
   }
   // A signature or contact block: a two- or three-word name alone on its line.
-  if (len >= 2 && len <= 3 && c.text.includes('\n') && onOwnLine(c.text, first, last) && !words.some((w) => isCommon(w) || JOB_HEADS.has(w))) {
+  if (len >= 2 && len <= 3 && c.text.includes('\n') && onOwnLine(c.text, first, last) && !anyFlag(tokens, a, b, LEX.COMMON | LEX.JOB_HEAD)) {
     emit(c, 'PERSON', a, b, 0.5);
     return;
   }
-  if (first.initial && len <= 2 && SENTENCE_VERB.test(post) && !first.upper) {
+  if (first.initial && len <= 2 && SENTENCE_VERB.test(post()) && !first.upper) {
     emit(c, 'PERSON', a, b, 0.5);
   }
 }
@@ -280,7 +334,7 @@ function chunkPass(c: Ctx): void {
       }
       // "Ludwig van Beethoven": a lower-case particle between two capitalised words.
       const after = tokens[k + 1];
-      if (PARTICLES.has(nk.lower) && after && !c.used[k + 1] && joined(c, nk, after) && nameLike(after)) {
+      if (has(nk, LEX.PARTICLE) && after && !c.used[k + 1] && joined(c, nk, after) && nameLike(after)) {
         j = k + 1;
         continue;
       }
@@ -297,16 +351,16 @@ function caselessPass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
-    if (!t.alpha || isCommon(t.lower) || t.text.length < 2) continue;
-    const first = isFirstName(t.lower) && !AMBIGUOUS_FIRST_NAMES.has(t.lower);
-    const sur = isSurname(t.lower) && !AMBIGUOUS_SURNAMES.has(t.lower);
-    const context = CASELESS_PERSON_BEFORE.test(before(c, i)) && !/(?:ed|ing)$/.test(t.lower);
+    if (!t.alpha || isCommon(t) || t.text.length < 2) continue;
+    const first = isFirstName(t) && !has(t, LEX.AMBIGUOUS_FIRST);
+    const sur = isSurname(t) && !has(t, LEX.AMBIGUOUS_SURNAME);
+    const context = mayPrecede(c.lower, t.start, CASELESS_PERSON_RUNS, CASELESS_PERSON_BEFORE, () => before(c, i)) && !/(?:ed|ing)$/.test(t.lower);
     if (!first && !sur && !context) continue;
     let j = i;
     while (j + 1 < tokens.length && j - i < 2 && !c.used[j + 1]) {
       const n = tokens[j + 1]!;
-      if (!joined(c, tokens[j]!, n) || !n.alpha || isCommon(n.lower)) break;
-      if (!(isSurname(n.lower) || n.text.length === 1 || (first && !isFirstName(n.lower) && !lookupAt(c.text, tokens, j + 1)))) break;
+      if (!joined(c, tokens[j]!, n) || !n.alpha || isCommon(n)) break;
+      if (!(isSurname(n) || n.text.length === 1 || (first && !isFirstName(n) && !lookupAt(c.text, tokens, j + 1)))) break;
       j++;
     }
     if (!first && j === i && !context) continue;
@@ -328,32 +382,51 @@ function listPass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
-    if (!t.alpha || isCommon(t.lower) || (!c.caseless && !t.cap) || /['’]/.test(t.text) || t.text.length < 3) continue;
+    if (!t.alpha || isCommon(t) || (!c.caseless && !t.cap) || t.length < 3 || hasApostrophe(text, t)) continue;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
-    const gapPrev = prev ? text.slice(prev.end, t.start) : '';
-    const gapNext = next ? text.slice(t.end, next.start) : '';
-    const prevPerson = prev && c.used[i - 1] && /^(?:, | and | & |, and )$/.test(gapPrev) && personEnds.has(prev.end);
-    const nextPerson = next && /^(?:, | and | & |, and )$/.test(gapNext) && personStarts.has(next.start);
+    const prevPerson = prev && c.used[i - 1] && personEnds.has(prev.end) && isListGap(text, prev.end, t.start);
+    const nextPerson = next && personStarts.has(next.start) && isListGap(text, t.end, next.start);
     if (prevPerson || nextPerson) emit(c, 'PERSON', i, i, 0.55);
   }
 }
 
+function hasApostrophe(text: string, t: Token): boolean {
+  for (let k = t.start; k < t.end; k++) {
+    const ch = text.charCodeAt(k);
+    if (ch === 39 || ch === 0x2019) return true;
+  }
+  return false;
+}
+
+/** The text between two names of a list: ", ", " and ", " & " or ", and ". */
+function isListGap(text: string, from: number, to: number): boolean {
+  const len = to - from;
+  if (len === 2) return text.charCodeAt(from) === 44 && text.charCodeAt(from + 1) === 32;
+  if (len === 3) return text.startsWith(' & ', from);
+  if (len === 5) return text.startsWith(' and ', from);
+  if (len === 6) return text.startsWith(', and ', from);
+  return false;
+}
+
 /** Once "Anna Kowalski" is a person, a later "Kowalski" or "Anna" alone is the same person. */
 function propagationPass(c: Ctx): void {
+  const { tokens, persons } = c;
+  if (persons.length === 0) return;
   const known = new Set<string>();
-  for (const s of c.spans) {
-    if (s.type !== 'PERSON') continue;
-    for (const t of tokenize(c.text.slice(s.start, s.end))) if (t.text.length > 2 && !PARTICLES.has(t.lower)) known.add(t.lower);
+  for (let p = 0; p < persons.length; p += 2) {
+    for (let k = persons[p]!; k <= persons[p + 1]!; k++) {
+      const t = tokens[k]!;
+      if (t.length > 2 && !has(t, LEX.PARTICLE)) known.add(t.lower);
+    }
   }
   if (known.size === 0) return;
-  const { tokens } = c;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (c.used[i] || !known.has(t.lower) || (!c.caseless && !t.cap) || isCommon(t.lower)) continue;
+    if (c.used[i] || (!c.caseless && !t.cap) || isCommon(t) || !known.has(t.lower)) continue;
     // The full name repeated is one finding, not one per word.
     let j = i;
-    while (j + 1 < tokens.length && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && known.has(tokens[j + 1]!.lower) && (c.caseless || tokens[j + 1]!.cap)) j++;
+    while (j + 1 < tokens.length && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && (c.caseless || tokens[j + 1]!.cap) && known.has(tokens[j + 1]!.lower)) j++;
     emit(c, 'PERSON', i, j, 0.6);
     i = j;
   }
@@ -363,9 +436,9 @@ function jobTitlePass(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (c.used[i] || !JOB_HEADS.has(t.lower)) continue;
+    if (c.used[i] || !has(t, LEX.JOB_HEAD)) continue;
     let a = i;
-    while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !JOB_STOP.has(tokens[a - 1]!.lower) && /^[ \t]$/.test(text.slice(tokens[a - 1]!.end, tokens[a]!.start))) a--;
+    while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !has(tokens[a - 1]!, LEX.JOB_STOP) && /^[ \t]$/.test(text.slice(tokens[a - 1]!.end, tokens[a]!.start))) a--;
     const pre = c.lower.slice(Math.max(0, tokens[a]!.start - 32), tokens[a]!.start);
     const lineStart = /(?:^|\n)[ \t>]*$/.test(pre);
     const lineEnd = /^[ \t]*(?:\n|$)/.test(text.slice(t.end, t.end + 4));
@@ -385,8 +458,19 @@ const COUNTRY_NAMES: ReadonlySet<string> = new Set(COUNTRIES);
  * not as a postcode.
  */
 function zipAfterPlacePass(c: Ctx): void {
-  for (const s of [...c.spans]) {
+  // Only the findings made before this pass (it appends postcodes to the same list).
+  const count = c.spans.length;
+  for (let p = 0; p < count; p++) {
+    const s = c.spans[p]!;
     if (s.type !== 'LOCATION') continue;
+    // Cheap shape test first: a comma or a blank, blanks, then a digit.
+    const n = c.text.length;
+    let k = s.end;
+    if (k < n && c.text.charCodeAt(k) === 44) k++;
+    const blank = k;
+    while (k < n && (c.text.charCodeAt(k) === 32 || c.text.charCodeAt(k) === 9)) k++;
+    const d = k < n ? c.text.charCodeAt(k) : -1;
+    if (k === blank || !(d >= 48 && d <= 57)) continue;
     const m = /^,?[ \t]+(\d{4,5}(?:-\d{3,4})?|\d{3} \d{2}|\d{2}-\d{3})(?![\d-])/.exec(c.text.slice(s.end, s.end + 16));
     if (!m) continue;
     const start = s.end + m[0].length - m[1]!.length;
@@ -395,10 +479,11 @@ function zipAfterPlacePass(c: Ctx): void {
   }
 }
 
-export function findNamedEntities({ text, lower, caseless }: ScanInput, out: PiiSpan[]): void {
-  const tokens = tokenize(text);
+export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
+  const { text, lower, caseless } = input;
+  const tokens = tokensOf(input);
   if (tokens.length === 0) return;
-  const c: Ctx = { text, lower, tokens, caseless, used: new Uint8Array(tokens.length), spans: [] };
+  const c: Ctx = { text, lower, tokens, caseless, used: new Uint8Array(tokens.length), spans: [], persons: [], personEnds: new Set() };
   honorificPass(c);
   orgOfPass(c);
   gazetteerPass(c);
@@ -410,3 +495,4 @@ export function findNamedEntities({ text, lower, caseless }: ScanInput, out: Pii
   zipAfterPlacePass(c);
   out.push(...c.spans);
 }
+

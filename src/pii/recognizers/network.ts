@@ -1,5 +1,7 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { ipv4Valid, ipv6Valid } from '../validators.js';
+import { SHAPE } from '../features.js';
+import { execAll, execAt, sticky } from './exec-all.js';
 
 const LOCAL_CHAR = /[\p{L}\p{N}._%+'-]/u;
 const DOMAIN_PART = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,24}/u;
@@ -23,7 +25,7 @@ const TRAILING = /[.,;:!?'")\]}>*]+$/;
 
 export function findUrls({ text, lower }: ScanInput, out: PiiSpan[]): void {
   if (!lower.includes('://') && !lower.includes('www.')) return;
-  for (const m of text.matchAll(URL)) {
+  for (const m of execAll(URL, text)) {
     let value = m[0];
     // Keep a closing parenthesis only when the URL opened one (Wikipedia-style links).
     const trimmed = value.replace(TRAILING, '');
@@ -44,12 +46,45 @@ const DOMAIN = new RegExp(`(?<![\\p{L}\\p{N}@.\\/-])(?:[a-z0-9](?:[a-z0-9-]{0,61
 /** Two-letter endings that are also common words or file types: need a www-like shape. */
 const WEAK_TLDS = new Set(['no', 'is', 'in', 'it', 'at', 'be', 'me', 'us', 'co', 'pl']);
 
-/** Every domain has a letter or digit, a dot and two letters: sentence full stops do not pass. */
-const DOMAIN_HINT = /[a-z0-9]\.[a-z]{2}/i;
+const DOMAIN_AT = sticky(DOMAIN);
+const isDomainChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+const isDigitOrDot = (c: number) => (c >= 48 && c <= 57) || c === 46;
 
-export function findDomains({ text }: ScanInput, out: PiiSpan[]): void {
-  if (!DOMAIN_HINT.test(text)) return;
-  for (const m of text.matchAll(DOMAIN)) {
+/**
+ * Where a pattern made of `isChar` characters, with a look-behind that refuses those characters,
+ * can start: only at the first character of a maximal run of them, and only in runs with at
+ * least `count` of the `mark` character ("." or ":"). Trying the regex there alone finds exactly
+ * what a scan of the text finds. The runs are found from the marks with indexOf, so text without
+ * them costs next to nothing.
+ */
+function runStarts(text: string, isChar: (c: number) => boolean, count: number, mark: string): number[] {
+  const starts: number[] = [];
+  const n = text.length;
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(mark, from);
+    if (at < 0) return starts;
+    let start = at;
+    while (start > 0 && isChar(text.charCodeAt(start - 1))) start--;
+    let end = at;
+    let seen = 0;
+    const code = mark.charCodeAt(0);
+    for (; end < n; end++) {
+      const c = text.charCodeAt(end);
+      if (!isChar(c)) break;
+      if (c === code) seen++;
+    }
+    if (seen >= count) starts.push(start);
+    from = end + 1;
+  }
+}
+
+export function findDomains({ text, features }: ScanInput, out: PiiSpan[]): void {
+  // Every domain has a letter or digit, a dot and two letters: sentence full stops do not pass.
+  if (!(features.shape & SHAPE.DOMAIN)) return;
+  for (const at of runStarts(text, isDomainChar, 1, '.')) {
+    const m = execAt(DOMAIN_AT, text, at);
+    if (!m) continue;
     const value = m[0];
     const labels = value.toLowerCase().split('.');
     const tld = labels[labels.length - 1]!;
@@ -63,12 +98,17 @@ export function findDomains({ text }: ScanInput, out: PiiSpan[]): void {
 }
 
 const IPV4 = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\d]|\.\d)/g;
+const IPV4_AT = sticky(IPV4);
+const isWordColonOrDot = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 58 || c === 46;
 const IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?:%[\w.]+)?(?![\w:])/gi;
+const IPV6_AT = sticky(IPV6);
 
-export function findIpAddresses({ text, hasDigit }: ScanInput, out: PiiSpan[]): void {
+export function findIpAddresses({ text, hasDigit, features }: ScanInput, out: PiiSpan[]): void {
   if (!hasDigit) return;
-  if (/\d\.\d/.test(text)) {
-    for (const m of text.matchAll(IPV4)) {
+  if (features.shape & SHAPE.DIGIT_DOT_DIGIT) {
+    for (const at of runStarts(text, isDigitOrDot, 3, '.')) {
+      const m = execAt(IPV4_AT, text, at);
+      if (!m) continue;
       const [address, prefix] = m[0].split('/');
       if (!ipv4Valid(address!)) continue;
       if (prefix !== undefined && Number(prefix) > 32) continue;
@@ -76,8 +116,11 @@ export function findIpAddresses({ text, hasDigit }: ScanInput, out: PiiSpan[]): 
       out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.95 });
     }
   }
-  if (/:[0-9a-f]{0,4}:/i.test(text)) {
-    for (const m of text.matchAll(IPV6)) {
+  if (features.colons >= 2 && /:[0-9a-f]{0,4}:/i.test(text)) {
+    // The look-behind refuses [\w:.], so an address starts a run of those with two colons or more.
+    for (const at of runStarts(text, isWordColonOrDot, 2, ':')) {
+      const m = execAt(IPV6_AT, text, at);
+      if (!m) continue;
       const value = m[0];
       const address = value.split('%')[0]!;
       if (!ipv6Valid(address)) continue;

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { PiiSpan, ScanInput } from '../types.js';
+import { execAll } from './exec-all.js';
 
 /**
  * Phone numbers in the shapes people type: international (+44 20 7946 0958, 0044 …), North
@@ -49,26 +50,32 @@ function score(text: string, lower: string, start: number, value: string): numbe
   return Math.min(1, s);
 }
 
-/** A phone number has at least seven digits; most texts have fewer and skip both regexes. */
-function hasSevenDigits(text: string): boolean {
+function digitCount(value: string): number {
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57 && ++n >= 7) return true;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
   }
-  return false;
+  return n;
 }
 
-export function findPhoneNumbers({ text, lower, hasDigit }: ScanInput, out: PiiSpan[]): void {
-  if (!hasDigit || !hasSevenDigits(text)) return;
-  const seen = new Set<number>();
+export function findPhoneNumbers({ text, lower, features }: ScanInput, out: PiiSpan[]): void {
+  // A phone number has at least seven digits; most texts have fewer and skip both regexes.
+  if (features.digits < 7) return;
+  // The two patterns can find a number at the same place; one pattern alone never does (its
+  // matches do not overlap), so the set is needed only when both run.
+  const seen = text.includes('(') ? new Set<number>() : undefined;
   const consider = (start: number, raw: string) => {
+    if (seen) {
+      if (seen.has(start)) return;
+      seen.add(start);
+    }
+    // Most candidates are short numbers (years, amounts) that score 0 for having under 7 digits.
+    if (digitCount(raw) < 7) return;
     const value = raw.replace(/[ \t.-]+$/, '');
-    if (seen.has(start)) return;
-    seen.add(start);
     const s = score(text, lower, start, value);
     if (s >= 0.5) out.push({ type: 'PHONE_NUMBER', start, end: start + value.length, score: Math.min(0.9, s) });
   };
-  if (text.includes('(')) for (const m of text.matchAll(PAREN_START)) consider(m.index, m[0]);
-  for (const m of text.matchAll(CANDIDATE)) consider(m.index, m[0]);
+  if (seen) for (const m of execAll(PAREN_START, text)) consider(m.index, m[0]);
+  for (const m of execAll(CANDIDATE, text)) consider(m.index, m[0]);
 }

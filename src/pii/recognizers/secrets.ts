@@ -1,5 +1,8 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { shannonEntropy } from '../validators.js';
+import { execAll } from './exec-all.js';
+import { LEX } from './lexicon.js';
+import { hasWord } from './shared.js';
 
 /** Credentials recognisable by the prefix their issuer gives them. */
 const PREFIXED: readonly RegExp[] = [
@@ -25,7 +28,6 @@ const PREFIXED: readonly RegExp[] = [
 /** "password: hunter2", "api_key=…", "Bearer …": the value after the label is the secret. */
 const LABELLED =
   /\b(?:password|passwd|passphrase|pwd|pass|pin|secret|token|api[ _-]?key|apikey|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|private[ _-]?key|auth|bearer|authorization)\b(?:\s*(?:is|was|=|:|->)\s*|\s+)["'`]?([^\s"'`,;<>]{6,200})/gi;
-const LABEL_HINT = /pass|pwd|\bpin\b|secret|token|key|auth|bearer/;
 const BEARER_VALUE = /^(?:bearer|basic|token)$/i;
 
 /** Long unbroken tokens mixing letters and digits; scored by entropy below. */
@@ -57,14 +59,19 @@ const SECRET_WORDS = /\b(?:key|token|secret|password|credential|api|auth|bearer|
 /** One cheap test that every prefixed credential passes; most texts fail it and skip the rest. */
 const PREFIX_HINT = /sk-|[spr]k_|gh[pousr]_|github_pat_|A[KSGIRNP][IS]A|xox|eyJ|AIza|ya29\.|glpat-|SG\.|npm_|hf_|pypi-|shp|dop_v1|-----BEGIN/;
 
-export function findSecrets({ text, lower }: ScanInput, out: PiiSpan[]): void {
-  if (PREFIX_HINT.test(text)) {
+/** The shortest prefixed credential ("xoxb-" and ten characters) is 15 opaque characters long. */
+const PREFIXED_MIN_RUN = 15;
+
+export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
+  const { text, lower } = input;
+  const maxRun = input.features.maxOpaqueRun;
+  if ((maxRun >= PREFIXED_MIN_RUN || text.includes('-----BEGIN')) && PREFIX_HINT.test(text)) {
     for (const pattern of PREFIXED) {
-      for (const m of text.matchAll(pattern)) out.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.99 });
+      for (const m of execAll(pattern, text)) out.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.99 });
     }
   }
-  if (LABEL_HINT.test(lower)) {
-    for (const m of text.matchAll(LABELLED)) {
+  if (hasWord(input, LEX.SECRET_LABEL)) {
+    for (const m of execAll(LABELLED, text)) {
       let value = m[1]!;
       let start = m.index + m[0].length - value.length;
       if (BEARER_VALUE.test(value)) continue;
@@ -79,7 +86,7 @@ export function findSecrets({ text, lower }: ScanInput, out: PiiSpan[]): void {
       out.push({ type: 'SECRET', start, end: start + value.length, score: explicit ? 0.85 : 0.6 });
     }
   }
-  if (text.length < 24) return;
+  if (maxRun < OPAQUE_MIN) return;
   for (const [index, value] of opaqueRuns(text)) {
     // Part of a longer token (a URL, a path) is judged with it, not alone.
     if (index > 0 && /[^\s"'`(<[{,;:]/.test(text[index - 1]!)) continue;

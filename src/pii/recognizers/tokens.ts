@@ -1,46 +1,122 @@
-/** A word of the scanned text with the facts the name recognizer asks about it. */
-export interface Token {
-  start: number;
-  end: number;
-  text: string;
-  lower: string;
+import type { Entry } from './gazetteer.js';
+
+/**
+ * A word of the scanned text with the facts the recognisers ask about it. `text` and `lower` are
+ * sliced on first use: most tokens are only ever asked about their flags and capitals.
+ */
+export class Token {
+  // Fields are `declare`d and set once in the constructor: class-field definitions would make
+  // every token define each field and then assign it again, on the hottest allocation of a scan.
+  declare private textValue: string | undefined;
+  declare private lowerValue: string | undefined;
+  declare private readonly source: string;
+  declare private readonly lowerSource: string;
+  declare readonly start: number;
+  declare readonly end: number;
   /** Starts with an upper-case letter. */
-  cap: boolean;
+  declare readonly cap: boolean;
   /** Two or more letters, all upper case ("LONDON", "IBM"). */
-  upper: boolean;
+  declare readonly upper: boolean;
   /** Letters only (with inner apostrophes or hyphens). */
-  alpha: boolean;
+  declare readonly alpha: boolean;
   /** First word of a sentence, a line or a quotation: its capital says nothing. */
-  initial: boolean;
+  declare readonly initial: boolean;
+  /** What the word lists say about `lower` (bits of `LEX` in lexicon.ts; 0 when not looked up). */
+  declare readonly flags: number;
+  /** Gazetteer phrases starting with this word, when looked up. */
+  declare readonly gaz: readonly Entry[] | undefined;
+  /** Only ASCII letters and digits: the token is also a regex's `\b` word. */
+  declare readonly plain: boolean;
+
+  constructor(source: string, lowerSource: string, start: number, end: number, cap: boolean, upper: boolean, alpha: boolean, initial: boolean, flags: number, gaz: readonly Entry[] | undefined, plain: boolean) {
+    this.source = source;
+    this.lowerSource = lowerSource;
+    this.start = start;
+    this.end = end;
+    this.cap = cap;
+    this.upper = upper;
+    this.alpha = alpha;
+    this.initial = initial;
+    this.flags = flags;
+    this.gaz = gaz;
+    this.plain = plain;
+    this.textValue = undefined;
+    this.lowerValue = undefined;
+  }
+
+  get text(): string {
+    return (this.textValue ??= this.source.slice(this.start, this.end));
+  }
+
+  get lower(): string {
+    return (this.lowerValue ??= this.lowerSource.slice(this.start, this.end));
+  }
+
+  get length(): number {
+    return this.end - this.start;
+  }
+}
+
+/** Word-list facts (lexicon.ts) for the lower-case words; tokenize asks once per token. */
+export interface WordLookup {
+  /** A slot for the lower-case word at [start, end) (`hash` from wordHash), or -1 if unknown. */
+  slot(lower: string, start: number, end: number, hash: number): number;
+  flags(slot: number): number;
+  /** The flag set on words that start gazetteer phrases: only those are asked for phrases. */
+  gazetteerFlag: number;
+  gazetteer(slot: number): readonly Entry[] | undefined;
+}
+
+/** FNV-1a over the lower-cased word, the hash the lexicon is keyed by (computed while classifying). */
+export function wordHash(lower: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ lower.charCodeAt(k), 0x01000193);
+  return h | 1;
+}
+
+/**
+ * The text lower-cased with every index unchanged. `toLowerCase` changes the length for a few
+ * characters (such as "İ"); those are then lower-cased one by one or kept.
+ */
+export function alignedLower(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  return text.replace(/\p{Lu}/gu, (ch) => (ch.toLowerCase().length === 1 ? ch.toLowerCase() : ch));
 }
 
 const NON_ASCII_WORD = /[\p{L}\p{M}\p{N}]/uy;
 const NON_ASCII_SPACE = /\s/;
 
+/** ASCII classes: 1 letter or digit (a word character), 2 space, 4 opens a sentence (see below). */
+const ASCII = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ASCII[c] = 1;
+for (let c = 65; c <= 90; c++) ASCII[c] = 1;
+for (let c = 97; c <= 122; c++) ASCII[c] = 1;
+for (const c of [32, 9, 10, 11, 12, 13]) ASCII[c] = 2;
+// . ! ? : newline " ( > * - : after these (and optional spaces) a capital says nothing.
+for (const c of [46, 33, 63, 58, 10, 34, 40, 62, 42, 45]) ASCII[c] = ASCII[c]! | 4;
+
 /** Length in code units of the word character at `i` (a letter, mark or digit), or 0. */
 function wordCharAt(text: string, i: number): number {
   const c = text.charCodeAt(i);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
+  if (c < 128) return ASCII[c]! & 1;
+  if (c !== c) return 0; // past the end
   NON_ASCII_WORD.lastIndex = i;
   return NON_ASCII_WORD.test(text) ? NON_ASCII_WORD.lastIndex - i : 0;
-}
-
-/** Characters after which (and optional spaces) a capital says nothing: . ! ? : newline " “ ( > • * - */
-function opensSentence(c: number): boolean {
-  return c === 46 || c === 33 || c === 63 || c === 58 || c === 10 || c === 34 || c === 0x201c || c === 40 || c === 62 || c === 0x2022 || c === 42 || c === 45;
-}
-
-function isSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return NON_ASCII_SPACE.test(String.fromCharCode(c));
 }
 
 /** True when the (at most four) characters before `at`, after `from`, end a sentence or a line. */
 function afterSentenceGap(text: string, from: number, at: number): boolean {
   for (let k = at - 1; k >= from; k--) {
     const c = text.charCodeAt(k);
-    if (opensSentence(c)) return true;
-    if (!isSpace(c)) return false;
+    if (c < 128) {
+      const cls = ASCII[c]!;
+      if (cls & 4) return true;
+      if (!(cls & 2)) return false;
+    } else {
+      if (c === 0x201c || c === 0x2022) return true;
+      if (!NON_ASCII_SPACE.test(String.fromCharCode(c))) return false;
+    }
   }
   return false;
 }
@@ -50,26 +126,34 @@ function afterSentenceGap(text: string, from: number, at: number): boolean {
  * hand-written scan: this runs once per word of every scanned text, and the equivalent Unicode
  * regex plus per-word regex tests cost several times more.
  */
-export function tokenize(text: string): Token[] {
+export function tokenize(source: string, lowerText?: string, lookup?: WordLookup): Token[] {
+  // Slicing (or hashing) the already lower-cased text is cheaper than lower-casing every word.
+  const lower = lowerText !== undefined && lowerText.length === source.length ? lowerText : alignedLower(source);
+  const text = source;
   const tokens: Token[] = [];
   let prevEnd = 0;
-  const n = text.length;
+  const n = source.length;
   let i = 0;
   while (i < n) {
-    let w = wordCharAt(text, i);
+    const c0 = text.charCodeAt(i);
+    let w = c0 < 128 ? ASCII[c0]! & 1 : wordCharAt(text, i);
     if (w === 0) {
       i++;
       continue;
     }
     const start = i;
+    /** Position of the first apostrophe or hyphen joining two parts of the word, or -1. */
+    let joinedAt = -1;
     for (;;) {
       i += w;
-      w = wordCharAt(text, i);
+      // Never read past the end: an out-of-bounds charCodeAt makes V8 recompile the loop.
+      const c = i < n ? text.charCodeAt(i) : 0;
+      w = c < 128 ? ASCII[c]! & 1 : wordCharAt(text, i);
       if (w > 0) continue;
-      const sep = text.charCodeAt(i);
-      if ((sep === 39 || sep === 0x2019 || sep === 45) && i + 1 < n) {
+      if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < n) {
         const next = wordCharAt(text, i + 1);
         if (next > 0) {
+          if (joinedAt < 0) joinedAt = i;
           i++;
           w = next;
           continue;
@@ -84,29 +168,33 @@ export function tokenize(text: string): Token[] {
     let alpha = true;
     let upperAscii = true;
     let hasCapital = false;
+    let h = 0x811c9dc5;
     for (let k = start; k < end; k++) {
       const c = text.charCodeAt(k);
+      h = Math.imul(h ^ lower.charCodeAt(k), 0x01000193);
       if (c >= 128) ascii = false;
       else if (c >= 48 && c <= 57) alpha = false;
       else if (c >= 97 && c <= 122) upperAscii = false;
       else if (c >= 65 && c <= 90) hasCapital = true;
     }
-    const value = text.slice(start, end);
     const initial = tokens.length === 0 || afterSentenceGap(text, Math.max(prevEnd, start - 4), start);
-    const lower = value.toLowerCase();
     let cap: boolean;
     let upper: boolean;
     if (ascii) {
-      const c0 = value.charCodeAt(0);
       cap = c0 >= 65 && c0 <= 90;
-      upper = alpha && value.length > 1 && upperAscii && hasCapital;
+      upper = alpha && end - start > 1 && upperAscii && hasCapital;
     } else {
+      const value = text.slice(start, end);
+      const lowerValue = lower.slice(start, end);
       const upperCased = value.toUpperCase();
-      const c0 = value.charCodeAt(0);
-      cap = c0 < 128 ? c0 >= 65 && c0 <= 90 : value[0] !== lower[0] && value[0] === upperCased[0];
-      upper = alpha && value.length > 1 && value === upperCased && value !== lower;
+      cap = c0 < 128 ? c0 >= 65 && c0 <= 90 : value[0] !== lowerValue[0] && value[0] === upperCased[0];
+      upper = alpha && value.length > 1 && value === upperCased && value !== lowerValue;
     }
-    tokens.push({ start, end, text: value, lower, cap, upper, alpha, initial });
+    const slot = lookup ? lookup.slot(lower, start, end, h | 1) : -1;
+    const flags = slot < 0 ? 0 : lookup!.flags(slot);
+    const gaz = slot >= 0 && flags & lookup!.gazetteerFlag ? lookup!.gazetteer(slot) : undefined;
+        // A possessive "'s" cut off above does not make the word joined ("Anna's" is plain "Anna").
+    tokens.push(new Token(source, lower, start, end, cap, upper, alpha, initial, flags, gaz, ascii && (joinedAt < 0 || joinedAt >= end)));
     prevEnd = end;
   }
   return tokens;

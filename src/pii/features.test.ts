@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { SHAPE, textFeatures } from './features.js';
+import { lastLetterRun, mayPrecede, lastRuns } from './recognizers/context-words.js';
+import { execAll } from './recognizers/exec-all.js';
+import { scanInput } from './engine.js';
+import { hasWord, wordsWith } from './recognizers/shared.js';
+import { LEX } from './recognizers/lexicon.js';
+
+/**
+ * The recognisers skip patterns on cheap tests (character shapes, listed words, the word before a
+ * name). Those tests must be necessary conditions of the regexes they replace, or a skip would
+ * lose a finding: checked here against the regexes on random and hand-picked strings.
+ */
+const SHAPE_REGEX: [keyof typeof SHAPE, RegExp, boolean][] = [
+  ['DIGIT_SEP_DIGIT', /\d[/.-]\d/, false],
+  ['DIGIT_DOT_DIGIT', /\d\.\d/, false],
+  ['Y4_DASH_DIGIT', /\d{4}-\d/, false],
+  ['Y4_SLASH', /\d{4}\//, false],
+  ['CLOCK', /\d[:.h][0-5]\d/, true],
+  ['AM_PM', /\d\s?[ap]\.?m/, true],
+  ['YEAR', /(?:1[89]|20)\d\d/, false],
+  ['DECADE', /\d0s/, true],
+  ['DIGIT_Y', /\d\s?y/, true],
+  ['MSE_SPACE_DIGIT', /(?:m|s|re|e)\s+\d/, true],
+  ['LETTERS_DIGITS', /[A-Za-z]{2}\d{2}/, false],
+  ['DOMAIN', /[a-z0-9]\.[a-z]{2}/i, false],
+  ['UPPER_DIGIT', /[A-Z]\d|GIR/, false],
+  ['FIVE_DIGITS', /\d{5}/, false],
+  ['WORD_SPACE_DIGIT', /[\p{L}\p{M}.][ \t]+\d/u, false],
+];
+
+function randomStrings(count: number, alphabet: string, seed = 7): string[] {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    let s = '';
+    const n = 1 + Math.floor(next() * 12);
+    for (let i = 0; i < n; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+    out.push(s);
+  }
+  return out;
+}
+
+describe('textFeatures', () => {
+  const samples = [
+    ...randomStrings(20000, 'aAmMsSeEpPyYhH0123456789 \t\n.-/:,GIRxé’\'_@+=0s'),
+    'born 1984-05-01', 'at 7 a.m.', 'the 90s', 'I am 25', 'GB29 NWBK', 'see example.com', 'SW1A 1AA', 'Hauptstraße 5', 'zip 12345',
+  ];
+
+  it('sets every shape whose hint regex matches', () => {
+    for (const text of samples) {
+      const { shape } = textFeatures(text);
+      for (const [name, re, lower] of SHAPE_REGEX) {
+        if (re.test(lower ? text.toLowerCase() : text)) expect({ text, name, set: (shape & SHAPE[name]) !== 0 }).toEqual({ text, name, set: true });
+      }
+    }
+  });
+
+  it('counts digits and the longest opaque run', () => {
+    for (const text of samples) {
+      const f = textFeatures(text);
+      expect(f.digits).toBe((text.match(/\d/g) ?? []).length);
+      expect(f.maxOpaqueRun).toBe(Math.max(0, ...(text.match(/[A-Za-z0-9+/_=.-]+/g) ?? []).map((r) => r.length)));
+    }
+  });
+});
+
+describe('word tests', () => {
+  it('finds listed words inside joined or non-ASCII tokens, as a regex \\b word would', () => {
+    expect(hasWord(scanInput('my re-password is x'), LEX.SECRET_LABEL)).toBe(true);
+    expect(hasWord(scanInput('Zoë’s password'), LEX.SECRET_LABEL)).toBe(true);
+    expect(hasWord(scanInput('see you on Monday'), LEX.WEEKDAY)).toBe(true);
+    expect(hasWord(scanInput('see you soon'), LEX.WEEKDAY | LEX.MONTH)).toBe(false);
+    const input = scanInput('12 Baker Street, Saint-Street 4');
+    const found = wordsWith(input, LEX.STREET_SUFFIX);
+    expect(found.length / 2).toBe(2);
+    expect(input.text.slice(found[2], found[3])).toBe('Street');
+  });
+
+  it('rules out a context regex only when its phrases cannot end before the word', () => {
+    const re = /\b(?:name is|call me|i'm|thank you)\s*[,:]?\s*$/;
+    const runs = lastRuns('is me m you');
+    for (const text of ['my name is Bob', "i'm Bob", 'thank you, Bob', 'hello Bob', 'call me:  Bob', 'x\nis Bob', 'fiancé Bob']) {
+      const lower = text.toLowerCase();
+      const pos = lower.lastIndexOf('bob');
+      let pre = lower.slice(Math.max(0, pos - 48), pos);
+      pre = pre.slice(pre.lastIndexOf('\n') + 1);
+      expect(mayPrecede(lower, pos, runs, re, () => pre)).toBe(re.test(pre));
+    }
+    expect(lastLetterRun("i'm ", 4)).toBe('m');
+    expect(lastLetterRun('café ', 5)).toBeUndefined();
+  });
+});
+
+describe('execAll', () => {
+  it('returns what matchAll returns, empty matches included, and leaves lastIndex at 0', () => {
+    for (const [re, text] of [
+      [/\d+/g, 'a1 b22 c333'],
+      [/x*/g, 'axxbx'],
+      [/(?:)/gu, 'a😀b'],
+    ] as const) {
+      expect(execAll(re, text).map((m) => [m.index, m[0]])).toEqual([...text.matchAll(re)].map((m) => [m.index, m[0]]));
+      expect(re.lastIndex).toBe(0);
+    }
+  });
+});

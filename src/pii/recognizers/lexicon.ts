@@ -1,0 +1,190 @@
+import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
+import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
+import { COMMON_WORDS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
+import { buildGazetteer, type Entry } from './gazetteer.js';
+import { wordHash } from './tokens.js';
+
+/**
+ * Everything the word lists say about one lower-case word, found with a single table look-up per
+ * token (done by the tokeniser, see shared.ts). The name recogniser used to ask six or seven Sets about every word (given name? surname?
+ * ordinary word? honorific? …); each first look-up of a fresh string also hashes it, so one
+ * look-up that returns all the answers as bits is several times cheaper.
+ */
+export const LEX = {
+  FIRST: 1,
+  AMBIGUOUS_FIRST: 2,
+  /** Listed as a surname at all (`SURNAMES.has`). */
+  SURNAME_LISTED: 4,
+  /** A usable surname: listed, not an ordinary word or a particle, longer than one letter. */
+  SURNAME: 8,
+  AMBIGUOUS_SURNAME: 16,
+  /** In the ordinary-word list itself. */
+  COMMON_LISTED: 32,
+  /** An ordinary word or the plural of one ("Users", "Cards"). */
+  COMMON: 64,
+  HONORIFIC: 128,
+  STRONG_HONORIFIC: 256,
+  JOB_HEAD: 512,
+  ORG_PREFIX: 1024,
+  ORG_SUFFIX: 2048,
+  PARTICLE: 4096,
+  JOB_STOP: 8192,
+  // Words other recognisers need before their patterns can match (see `hasWord` in shared.ts).
+  WEEKDAY: 1 << 14,
+  /** yesterday, today, tomorrow, tonight, day, last, next, this. */
+  RELATIVE_DAY: 1 << 15,
+  AGO: 1 << 16,
+  MONTH: 1 << 17,
+  SECRET_LABEL: 1 << 18,
+  ZIP_LABEL: 1 << 19,
+  LICENSE_LABEL: 1 << 20,
+  STREET_SUFFIX: 1 << 21,
+  /** Street types unambiguous even without capitals (street, road, avenue…). */
+  STRONG_STREET_SUFFIX: 1 << 22,
+  STREET_PREFIX: 1 << 23,
+  /** First words of US military addresses (PSC, Unit, CMR, USS, USNS…). */
+  MILITARY: 1 << 24,
+  /** Starts a gazetteer phrase (see slotGazetteer). */
+  GAZETTEER: 1 << 25,
+} as const;
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+const MONTHS = 'jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december'.split(' ');
+const SECRET_LABELS = 'password passwd passphrase pwd pass pin secret token apikey key auth bearer authorization'.split(' ');
+const ZIP_LABELS = 'zip postal post postcode plz cap cp código'.split(' ');
+const LICENSE_LABELS = 'license licence dl dln driverslicense driverslicence driverlicense driverlicence dlno dlnumber'.split(' ');
+/** The street types that are unambiguous even in text written without capitals. */
+export const STRONG_SUFFIXES = ['street', 'st', 'avenue', 'ave', 'road', 'rd', 'lane', 'ln', 'drive', 'boulevard', 'blvd', 'way', 'court', 'ct', 'place', 'terrace', 'crescent', 'parkway', 'pkwy', 'highway', 'hwy', 'square', 'circle', 'close'];
+
+/** Lower-case words inside names ("Ludwig van Beethoven"). */
+export const PARTICLES: ReadonlySet<string> = new Set(['van', 'von', 'de', 'der', 'den', 'da', 'di', 'del', 'della', 'dos', 'das', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'ter', 'ten', 'zu', 'af', 'y', 'st', "o'", 'mac', 'mc']);
+/** Honorifics strong enough to make the next capitalised word a name on their own. */
+const STRONG_HONORIFICS = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'madam', 'madame', 'mme', 'mlle', 'lord', 'lady', 'rev', 'reverend', 'herr', 'frau', 'señor', 'señora', 'señorita', 'signor', 'signora', 'monsieur', 'sheikh'];
+/** Words that end the run of words in front of an occupation ("a senior data engineer"). */
+const JOB_STOP = ['a', 'an', 'the', 'as', 'my', 'our', 'his', 'her', 'their', 'and', 'of', 'for', 'at', 'in', 'is', 'was', 'am', "i'm", 'i', 'to', 'with', 'from', 'by', 'former', 'new', 'this', 'that', 'your', 'good', 'great', 'best', 'work', 'works', 'worked', 'used'];
+
+export interface LexEntry {
+  flags: number;
+  /** Gazetteer phrases that start with this word, longest first. */
+  gaz: readonly Entry[] | undefined;
+}
+
+function build(): Map<string, LexEntry> {
+  const map = new Map<string, LexEntry>();
+  const entry = (w: string): LexEntry => {
+    let e = map.get(w);
+    if (!e) map.set(w, (e = { flags: 0, gaz: undefined }));
+    return e;
+  };
+  const mark = (words: Iterable<string>, flag: number) => {
+    for (const w of words) entry(w).flags |= flag;
+  };
+  mark(FIRST_NAMES, LEX.FIRST);
+  mark(AMBIGUOUS_FIRST_NAMES, LEX.AMBIGUOUS_FIRST);
+  mark(SURNAMES, LEX.SURNAME_LISTED);
+  mark(AMBIGUOUS_SURNAMES, LEX.AMBIGUOUS_SURNAME);
+  mark(COMMON_WORDS, LEX.COMMON_LISTED | LEX.COMMON);
+  // The plural rule of "ordinary word": longer than three letters, "s" after a listed word.
+  for (const w of COMMON_WORDS) if (w.length + 1 > 3) entry(w + 's').flags |= LEX.COMMON;
+  mark(HONORIFICS, LEX.HONORIFIC);
+  mark(STRONG_HONORIFICS, LEX.STRONG_HONORIFIC);
+  mark(JOB_HEADS, LEX.JOB_HEAD);
+  mark(ORG_PREFIXES, LEX.ORG_PREFIX);
+  mark(ORG_SUFFIXES, LEX.ORG_SUFFIX);
+  mark(PARTICLES, LEX.PARTICLE);
+  mark(JOB_STOP, LEX.JOB_STOP);
+  for (const w of SURNAMES) if (!COMMON_WORDS.has(w) && !PARTICLES.has(w) && w.length > 1) entry(w).flags |= LEX.SURNAME;
+  mark(WEEKDAYS, LEX.WEEKDAY);
+  mark(WEEKDAYS.map((w) => w + 's'), LEX.WEEKDAY);
+  mark(['yesterday', 'today', 'tomorrow', 'tonight', 'day', 'last', 'next', 'this'], LEX.RELATIVE_DAY);
+  mark(['ago'], LEX.AGO);
+  mark(MONTHS, LEX.MONTH);
+  mark(SECRET_LABELS, LEX.SECRET_LABEL);
+  mark(ZIP_LABELS, LEX.ZIP_LABEL);
+  mark(LICENSE_LABELS, LEX.LICENSE_LABEL);
+  const noDot = (w: string) => w.replace(/\.$/, '');
+  mark([...STREET_SUFFIXES].map(noDot), LEX.STREET_SUFFIX);
+  mark(STRONG_SUFFIXES, LEX.STRONG_STREET_SUFFIX);
+  mark([...STREET_PREFIXES].map(noDot), LEX.STREET_PREFIX);
+  mark(['psc', 'unit', 'cmr', 'usns', 'usnv', 'uss', 'uscgc'], LEX.MILITARY);
+  for (const [first, list] of buildGazetteer()) entry(first).gaz = list;
+  return map;
+}
+
+const NONE: LexEntry = { flags: 0, gaz: undefined };
+
+/**
+ * An open-addressing hash table over the words, probed with a hash of the characters of the
+ * lower-cased text itself: no substring is cut and no engine string hash is computed per token,
+ * which a Map keyed by freshly sliced strings costs. Everything a probe reads sits side by side
+ * in one typed array and one string of all the words, so a look-up touches little memory.
+ */
+interface Table {
+  mask: number;
+  /**
+   * Four numbers per slot, side by side so a probe reads one cache line: the word's full hash
+   * (0 = empty slot; compared first, so a miss never touches a key), its flags, and where it
+   * starts in `chars` and its length.
+   */
+  slots: Int32Array;
+  chars: string;
+  /** Gazetteer phrases by slot, for the few words that start one (flag GAZETTEER). */
+  gaz: Map<number, readonly Entry[]>;
+}
+
+function buildTable(): Table {
+  const map = build();
+  let size = 1024;
+  while (size < map.size * 2) size *= 2;
+  const table: Table = { mask: size - 1, slots: new Int32Array(size * 4), chars: '', gaz: new Map() };
+  const parts: string[] = [];
+  let offset = 0;
+  for (const [word, entry] of map) {
+    const h = wordHash(word, 0, word.length);
+    let slot = h & table.mask;
+    while (table.slots[slot * 4] !== 0) slot = (slot + 1) & table.mask;
+    table.slots[slot * 4] = h;
+    table.slots[slot * 4 + 1] = entry.gaz ? entry.flags | LEX.GAZETTEER : entry.flags;
+    table.slots[slot * 4 + 2] = offset;
+    table.slots[slot * 4 + 3] = word.length;
+    if (entry.gaz) table.gaz.set(slot, entry.gaz);
+    parts.push(word);
+    offset += word.length;
+  }
+  table.chars = parts.join('');
+  return table;
+}
+
+let cached: Table | undefined;
+const table = () => (cached ??= buildTable());
+
+/** The slot of the lower-case word at [start, end) of `lower` (`hash` from wordHash), or -1. */
+export function lexSlot(lower: string, start: number, end: number, hash: number): number {
+  const t = table();
+  const len = end - start;
+  const slots = t.slots;
+  const mask = t.mask;
+  let slot = hash & mask;
+  for (;;) {
+    const i = slot * 4;
+    const stored = slots[i]!;
+    if (stored === 0) return -1;
+    if (stored === hash && slots[i + 3] === len) {
+      const chars = t.chars;
+      const at = slots[i + 2]!;
+      let k = 0;
+      while (k < len && chars.charCodeAt(at + k) === lower.charCodeAt(start + k)) k++;
+      if (k === len) return slot;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
+export const slotFlags = (slot: number): number => (slot < 0 ? 0 : table().slots[slot * 4 + 1]!);
+export const slotGazetteer = (slot: number): readonly Entry[] | undefined => (slot < 0 ? undefined : table().gaz.get(slot));
+
+/** The lexicon entry of the lower-case word at [start, end) of `lower` (an empty entry if unknown). */
+export function lexicon(lower: string, start = 0, end = lower.length, hash?: number): LexEntry {
+  const slot = lexSlot(lower, start, end, hash ?? wordHash(lower, start, end));
+  return slot < 0 ? NONE : { flags: slotFlags(slot), gaz: slotGazetteer(slot) };
+}

@@ -1,0 +1,109 @@
+import type { ScanInput } from '../types.js';
+import { LEX, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
+import { tokenize, wordHash, type Token, type WordLookup } from './tokens.js';
+
+const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer };
+
+/**
+ * The words of the scanned text with their word-list facts, computed once per scan and shared by
+ * every recogniser that reads words, instead of each one splitting and looking up the text again.
+ */
+export function tokensOf(input: ScanInput): Token[] {
+  if (input.tokens) return input.tokens;
+  const { text, lower } = input;
+  const tokens = tokenize(text, lower, LOOKUP);
+  let flags = 0;
+  const pieces: number[] = [];
+  for (const t of tokens) {
+    flags |= t.flags;
+    // A regex's `\b` word is a run of ASCII letters and digits: inside "re-password" or "Zoë's
+    // street" it differs from our token, so those runs are looked up too (see hasWord).
+    if (t.plain) continue;
+    let runStart = -1;
+    for (let k = t.start; k <= t.end; k++) {
+      const c = k < t.end ? text.charCodeAt(k) : 0;
+      const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+      if (word && runStart < 0) runStart = k;
+      else if (!word && runStart >= 0) {
+        const f = slotFlags(lexSlot(lower, runStart, k, wordHash(lower, runStart, k)));
+        if (f !== 0) pieces.push(runStart, k, f);
+        flags |= f;
+        runStart = -1;
+      }
+    }
+  }
+  input.tokens = tokens;
+  input.wordFlags = flags;
+  input.wordPieces = pieces;
+  return tokens;
+}
+
+const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** The character code at `i`, or -1 outside the text (reading outside makes V8 recompile). */
+const codeAt = (text: string, i: number) => (i >= 0 && i < text.length ? text.charCodeAt(i) : -1);
+
+/**
+ * The `\b…\b` words of the text (maximal runs of ASCII letters, digits and "_") that have one of
+ * `flags`, as [start, end] pairs in text order: what a regex like `\b[A-Za-z]+\b` would find
+ * among the listed words, without running it over the whole text.
+ */
+export function wordsWith(input: ScanInput, flags: number): number[] {
+  const tokens = tokensOf(input);
+  const { text } = input;
+  const found: number[] = [];
+  for (const t of tokens) {
+    if ((t.flags & flags) === 0) continue;
+    let plain = !isAsciiWordChar(codeAt(text, t.start - 1)) && !isAsciiWordChar(codeAt(text, t.end));
+    for (let k = t.start; k < t.end && plain; k++) {
+      const c = text.charCodeAt(k);
+      plain = isAsciiWordChar(c) && c !== 95;
+    }
+    if (plain) found.push(t.start, t.end);
+  }
+  const pieces = input.wordPieces!;
+  for (let p = 0; p < pieces.length; p += 3) {
+    if ((pieces[p + 2]! & flags) === 0) continue;
+    const start = pieces[p]!;
+    const end = pieces[p + 1]!;
+    if (!isAsciiWordChar(codeAt(text, start - 1)) && !isAsciiWordChar(codeAt(text, end))) found.push(start, end);
+  }
+  if (pieces.length > 0) {
+    // Keep text order: pieces come from tokens the loop above skipped.
+    const pairs: [number, number][] = [];
+    for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
+    pairs.sort((a, b) => a[0] - b[0]);
+    return pairs.flat();
+  }
+  return found;
+}
+
+/**
+ * Whether the text may contain a word with one of `flags` (bits of LEX): a necessary condition
+ * for the patterns that need such a word, checked with no regex. Every run of ASCII letters and
+ * digits a regex could see as a `\b…\b` word is covered, tokens and the pieces of joined tokens.
+ */
+export function hasWord(input: ScanInput, flags: number): boolean {
+  if (input.wordFlags === undefined) tokensOf(input);
+  return (input.wordFlags! & flags) !== 0;
+}
+
+/**
+ * Where words with one of `flags` start: every token that has them and every ASCII run inside a
+ * longer token that has them ("rue" in "Saint-Jean-rue"), in text order. Patterns that must begin
+ * with such a word are tried only there.
+ */
+export function wordStarts(input: ScanInput, flags: number): number[] {
+  const tokens = tokensOf(input);
+  const starts: number[] = [];
+  for (const t of tokens) if (t.flags & flags) starts.push(t.start);
+  const pieces = input.wordPieces!;
+  let extra = false;
+  for (let p = 0; p < pieces.length; p += 3) {
+    if (pieces[p + 2]! & flags) {
+      starts.push(pieces[p]!);
+      extra = true;
+    }
+  }
+  if (extra) starts.sort((a, b) => a - b);
+  return starts;
+}
