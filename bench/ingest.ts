@@ -1,4 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -120,10 +121,56 @@ interface SideResult {
   errors: number;
   seconds: number;
   latencies: number[];
+  /** CPU milliseconds spent while measuring: by the server process, by PostgreSQL, by this driver. */
+  cpu: CpuSample;
+}
+
+interface CpuSample {
+  server: number;
+  database: number;
+  driver: number;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU of a process in milliseconds, from /proc (Linux); 0 where unreadable. */
+function processCpuMs(pid: number | string): { comm: string; ms: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command name.
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS };
+  } catch {
+    return { comm: '', ms: 0 };
+  }
+}
+
+/** CPU of every PostgreSQL process on this machine (backends, WAL writer, checkpointer...). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const { comm, ms } = processCpuMs(entry);
+    if (comm === 'postgres') total += ms;
+  }
+  return total;
+}
+
+function cpuNow(serverPid: number): CpuSample {
+  const self = process.cpuUsage();
+  return { server: processCpuMs(serverPid).ms, database: postgresCpuMs(), driver: (self.user + self.system) / 1000 };
 }
 
 /** Drives one server for `seconds` (after `warmup` seconds not counted), `targets.length` requests in flight. */
-async function drive(side: string, ready: ServerReady, seconds: number, warmup: number): Promise<SideResult> {
+async function drive(side: string, server: { child: ChildProcess; ready: ServerReady }, seconds: number, warmup: number): Promise<SideResult> {
+  const { ready } = server;
   const agent = new http.Agent({ keepAlive: true, maxSockets: ready.targets.length });
   const body = JSON.stringify({ role: 'user', content: MESSAGE });
   const latencies: number[] = [];
@@ -143,26 +190,39 @@ async function drive(side: string, ready: ServerReady, seconds: number, warmup: 
   await new Promise((resolve) => setTimeout(resolve, warmup * 1_000));
   measuring = true;
   const started = performance.now();
+  const cpuBefore = cpuNow(server.child.pid!);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
   measuring = false;
+  const cpuAfter = cpuNow(server.child.pid!);
   const elapsed = (performance.now() - started) / 1_000;
   stop = true;
   await Promise.all(loops);
   agent.destroy();
-  return { side, requests: latencies.length, errors, seconds: elapsed, latencies };
+  const cpu = { server: cpuAfter.server - cpuBefore.server, database: cpuAfter.database - cpuBefore.database, driver: cpuAfter.driver - cpuBefore.driver };
+  return { side, requests: latencies.length, errors, seconds: elapsed, latencies, cpu };
 }
 
 const summary = (parts: SideResult[]) => {
   const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const seconds = parts.reduce((n, p) => n + p.seconds, 0);
+  const cpuUs = (key: keyof CpuSample) => (parts.reduce((n, p) => n + p.cpu[key], 0) * 1000) / Math.max(1, latencies.length);
   return {
     requests: latencies.length,
+    cpuPerMessageUs: { server: cpuUs('server'), database: cpuUs('database'), driver: cpuUs('driver') },
     errors: parts.reduce((n, p) => n + p.errors, 0),
     rate: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };
 };
+
+const sideRecord = (r: ReturnType<typeof summary>) => ({
+  rate: Math.round(r.rate),
+  p50Ms: +r.p50.toFixed(2),
+  p99Ms: +r.p99.toFixed(2),
+  errors: r.errors,
+  cpuPerMessageUs: { server: Math.round(r.cpuPerMessageUs.server), database: Math.round(r.cpuPerMessageUs.database), driver: Math.round(r.cpuPerMessageUs.driver) },
+});
 
 /**
  * Both servers run for the whole benchmark and are measured in alternating slices (baseline,
@@ -182,7 +242,7 @@ export async function run(args: string[]) {
   try {
     for (let round = 0; round < rounds; round++) {
       for (const side of ['baseline', 'custos'] as const) {
-        parts[side].push(await drive(side, servers[side].ready, slice, round === 0 ? 2 : 0.5));
+        parts[side].push(await drive(side, servers[side], slice, round === 0 ? 2 : 0.5));
       }
     }
   } finally {
@@ -209,6 +269,8 @@ export async function run(args: string[]) {
       'p99 ms': r.p99.toFixed(2),
       requests: r.requests,
       errors: r.errors,
+      'server CPU µs/msg': r.cpuPerMessageUs.server.toFixed(0),
+      'PostgreSQL CPU µs/msg': r.cpuPerMessageUs.database.toFixed(0),
     })),
   );
   const ratio = custos.rate / baseline.rate;
@@ -216,8 +278,8 @@ export async function run(args: string[]) {
   recordResult('ingest', {
     seconds,
     concurrency,
-    baseline: { rate: Math.round(baseline.rate), p50Ms: +baseline.p50.toFixed(2), p99Ms: +baseline.p99.toFixed(2), errors: baseline.errors },
-    custos: { rate: Math.round(custos.rate), p50Ms: +custos.p50.toFixed(2), p99Ms: +custos.p99.toFixed(2), errors: custos.errors },
+    baseline: sideRecord(baseline),
+    custos: sideRecord(custos),
     ratio: +ratio.toFixed(3),
     target: 0.7,
     met: ratio >= 0.7,

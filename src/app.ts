@@ -4,6 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import type { Container } from './container.js';
 import { errorHandler, notFoundHandler } from './http/problem.js';
+import { createRecentSessions } from './modules/accounts/recent-sessions.js';
 import { optionalUser, requireUser } from './http/auth.js';
 import { registerCors } from './http/cors.js';
 import { registerRequestLog } from './http/request-log.js';
@@ -67,9 +68,9 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const guard = {
-    preHandler: requireUser(container.accounts, { policy: container.policy, clock: container.clock, corsOrigins: container.config.corsOrigins }),
-  };
+  const guardOptions = { policy: container.policy, clock: container.clock, corsOrigins: container.config.corsOrigins };
+  const guard = { preHandler: requireUser(container.accounts, guardOptions) };
+  const messageGuard = { preHandler: requireUser(createRecentSessions(container.accounts, container.clock), guardOptions) };
   const optionalGuard = { preHandler: optionalUser(container.accounts) };
   registerAccountRoutes(app, { accounts: container.accounts, identity: container.identity, guard });
   registerMfaRoutes(app, container.mfa, container.identity, guard);
@@ -78,7 +79,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerPaymentRoutes(app, container.payments, guard);
   registerTechnicalRoutes(app, container.technical, guard);
   registerCookieRoutes(app, container.cookies, { policy: container.policy, guard, corsOrigins: container.config.corsOrigins });
-  registerConversationRoutes(app, container.conversations, guard);
+  registerConversationRoutes(app, container.conversations, { guard, messageGuard });
   registerPrivacyRoutes(app, container.privacy, guard);
   registerErasureRoutes(app, container.erasure, guard);
   registerFeedbackRoutes(app, container.feedback, guard);

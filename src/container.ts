@@ -95,12 +95,21 @@ export function createContainer(deps: ContainerDeps) {
     technical: createTechnicalModule({ db, policy, logger: deps.logger }),
     cookies: createCookiesModule({ db, clock, policy }),
     organisations: createOrganisationsModule({ db, clock, policy }),
-    conversations: createConversationsModule({ db, clock, policy, cipher, maxContentBytes: config.maxContentBytes, afterMessageStored: async (trx, message) => {
-      const flags = await safety.screenMessage(trx, message);
-      // A flagged conversation goes first when conversations are sampled for human review (P18).
-      if (flags.length > 0) await review.noteFlag(trx, message);
-      return flags;
-    } }),
+    conversations: createConversationsModule({
+      db,
+      clock,
+      policy,
+      cipher,
+      maxContentBytes: config.maxContentBytes,
+      screen: {
+        classify: (content) => safety.classifyMessage(content),
+        record: async (trx, message, flags) => {
+          await safety.recordClassifierFlags(trx, message, flags);
+          // A flagged conversation goes first when conversations are sampled for human review (P18).
+          await review.noteFlag(trx, message);
+        },
+      },
+    }),
     safety,
     feedback: createFeedbackModule({ db, clock, policy, cipher }),
     privacy: createPrivacyModule({ db, clock, policy }),

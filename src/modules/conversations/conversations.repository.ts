@@ -31,51 +31,122 @@ export async function insertConversation(
     .execute();
 }
 
-/** The owner's live conversation, locked for the rest of the transaction (message order). */
-export async function lockLiveConversation(exec: Executor, accountId: string, id: string) {
-  return exec
-    .selectFrom('conversations')
-    .select(['id', 'incognito', 'content_persisted', 'message_count', 'last_activity_at'])
-    .where('account_id', '=', accountId)
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
+/** What the retention decision for a new message reads, as the database returns it. */
+export interface ConversationFactsRow {
+  id: string;
+  incognito: boolean;
+  content_persisted: boolean;
+  message_count: number;
+  kind: 'consumer' | 'team' | 'enterprise' | 'api';
+  training_opt_in: boolean;
+  deleted_at: Date | string | null;
+  zero_data_retention: boolean | null;
+  retention_days: number | null;
+  training_consent: boolean | null;
+  holds: { id: string; conversation_id: string | null; until: string | null }[];
+  /** Every fact above but the message count, as one text: what a later write checks is unchanged. */
+  facts_key: string;
+  /** Whether the caller's session (when one is named) is still live: not revoked, not expired. */
+  session_live: boolean;
+}
+
+/** The session a write is made under: checked in the write's own statement. Absent for in-process callers. */
+export interface WriterSession {
+  sessionId: string;
+  now: Date;
+}
+
+const sessionLive = (session: WriterSession | undefined) =>
+  session
+    ? sql`exists (select 1 from sessions s where s.id = ${session.sessionId} and s.account_id = c.account_id
+                    and s.revoked_at is null and s.expires_at > ${session.now.toISOString()}::timestamptz)`
+    : sql`true`;
+
+const HOLDS_JSON = sql`coalesce((select json_agg(json_build_object('id', h.id, 'conversation_id', h.conversation_id, 'until', h.until) order by h.id)
+                       from legal_holds h
+                      where h.account_id = c.account_id and h.released_at is null), '[]'::json)`;
+
+/**
+ * The facts as one text, computed by the database both when they are read and when a write
+ * checks them, so the two always agree on its form. Any change to the conversation's flags, the
+ * account, its organisation or its holds changes the text.
+ */
+const FACTS_KEY = sql`concat_ws('|', c.incognito, c.content_persisted, a.kind, a.training_opt_in, a.deleted_at,
+                          o.zero_data_retention, o.retention_days, o.training_consent, (${HOLDS_JSON})::text)`;
+
+const FACTS_FROM = sql`from conversations c
+      join accounts a on a.id = c.account_id
+      left join organisations o on o.id = a.org_id`;
+
+const factsRow = (row: Omit<ConversationFactsRow, 'holds'> & { holds: ConversationFactsRow['holds'] | string }): ConversationFactsRow => ({
+  ...row,
+  holds: typeof row.holds === 'string' ? (JSON.parse(row.holds) as ConversationFactsRow['holds']) : row.holds,
+});
+
+/**
+ * The owner's live conversation together with every fact its retention decision needs
+ * (account, organisation, unreleased legal holds): one round trip instead of three on the path
+ * every message takes. `lock` holds the conversation (message order) and the account (its
+ * consent) until the transaction ends, so neither changes under the decision.
+ */
+export async function readLiveConversationWithFacts(exec: Executor, accountId: string, id: string, options: { lock: boolean; session?: WriterSession | undefined }) {
+  const lock = options.lock ? sql`for update of c for share of a` : sql``;
+  const result = await sql<Omit<ConversationFactsRow, 'holds'> & { holds: ConversationFactsRow['holds'] | string }>`
+    select c.id, c.incognito, c.content_persisted, c.message_count,
+           a.kind, a.training_opt_in, a.deleted_at, o.zero_data_retention, o.retention_days, o.training_consent,
+           ${HOLDS_JSON} as holds, ${FACTS_KEY} as facts_key, ${sessionLive(options.session)} as session_live
+      ${FACTS_FROM}
+     where c.account_id = ${accountId} and c.id = ${id} and c.deleted_at is null
+     ${lock}
+  `.execute(exec);
+  const row = result.rows[0];
+  return row ? factsRow(row) : undefined;
+}
+
+export interface NewMessage {
+  accountId: string;
+  conversationId: string;
+  id: string;
+  role: 'user' | 'assistant';
+  content: Buffer | null;
+  keyVersion: number | null;
+  contentLength: number;
+  createdAt: Date;
+  deleteAfter: Date | null;
+  rule: string;
 }
 
 /**
- * The owner's live conversation, locked, together with every fact its retention decision needs
- * (account, organisation, unreleased legal holds): one round trip instead of three on the path
- * every message takes.
+ * The message, the conversation's next sequence number, activity and deadline in one statement,
+ * written only if the conversation is live, its facts still read `factsKey` (the facts the
+ * deadline was decided on) and the writer's session is live. Returns the message's sequence
+ * number, or null when nothing was written (the conversation or the session is gone, or a fact
+ * changed: read again). As one statement it needs
+ * no transaction; the row locks it takes serialise it with consent changes and other messages.
  */
-export async function lockLiveConversationWithFacts(exec: Executor, accountId: string, id: string) {
-  const result = await sql<{
-    id: string;
-    incognito: boolean;
-    content_persisted: boolean;
-    message_count: number;
-    kind: 'consumer' | 'team' | 'enterprise' | 'api';
-    training_opt_in: boolean;
-    deleted_at: Date | string | null;
-    zero_data_retention: boolean | null;
-    retention_days: number | null;
-    training_consent: boolean | null;
-    holds: { id: string; conversation_id: string | null; until: string | null }[] | string;
-  }>`
-    select c.id, c.incognito, c.content_persisted, c.message_count,
-           a.kind, a.training_opt_in, a.deleted_at, o.zero_data_retention, o.retention_days, o.training_consent,
-           coalesce((select json_agg(json_build_object('id', h.id, 'conversation_id', h.conversation_id, 'until', h.until))
-                       from legal_holds h
-                      where h.account_id = c.account_id and h.released_at is null), '[]'::json) as holds
-      from conversations c
-      join accounts a on a.id = c.account_id
-      left join organisations o on o.id = a.org_id
-     where c.account_id = ${accountId} and c.id = ${id} and c.deleted_at is null
-       for update of c
+export async function insertMessageIfFactsUnchanged(exec: Executor, m: NewMessage, factsKey: string, session: WriterSession | undefined): Promise<number | null> {
+  const result = await sql<{ seq: number }>`
+    with checked as (
+      select c.account_id, c.id
+        ${FACTS_FROM}
+       where c.account_id = ${m.accountId} and c.id = ${m.conversationId} and c.deleted_at is null
+         and ${FACTS_KEY} = ${factsKey} and ${sessionLive(session)}
+         for update of c for share of a
+    ), touched as (
+      update conversations t
+         set message_count = t.message_count + 1, last_activity_at = ${m.createdAt.toISOString()}::timestamptz,
+             delete_after = ${m.deleteAfter?.toISOString() ?? null}::timestamptz, retention_rule = ${m.rule}
+        from checked
+       where t.account_id = checked.account_id and t.id = checked.id
+       returning t.id, t.message_count
+    )
+    insert into messages (account_id, conversation_id, id, seq, role, content, content_key_version, content_length, created_at)
+    select ${m.accountId}, touched.id, ${m.id}, touched.message_count, ${m.role}, ${m.content}, ${m.keyVersion}, ${m.contentLength},
+           ${m.createdAt.toISOString()}::timestamptz
+      from touched
+    returning seq
   `.execute(exec);
-  const row = result.rows[0];
-  if (!row) return undefined;
-  return { ...row, holds: typeof row.holds === 'string' ? (JSON.parse(row.holds) as Exclude<typeof row.holds, string>) : row.holds };
+  return result.rows[0]?.seq ?? null;
 }
 
 export async function findLiveConversation(exec: Executor, accountId: string, id: string) {
@@ -86,38 +157,6 @@ export async function findLiveConversation(exec: Executor, accountId: string, id
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-}
-
-export async function insertMessageAndTouch(
-  exec: Executor,
-  m: {
-    accountId: string;
-    conversationId: string;
-    id: string;
-    seq: number;
-    role: 'user' | 'assistant';
-    content: Buffer | null;
-    keyVersion: number | null;
-    contentLength: number;
-    createdAt: Date;
-    deleteAfter: Date | null;
-    rule: string;
-  },
-): Promise<void> {
-  // One round trip: the message and the conversation's new activity and deadline together.
-  await sql`
-    with touched as (
-      update conversations
-         set message_count = ${m.seq}, last_activity_at = ${m.createdAt.toISOString()}::timestamptz,
-             delete_after = ${m.deleteAfter?.toISOString() ?? null}::timestamptz, retention_rule = ${m.rule}
-       where account_id = ${m.accountId} and id = ${m.conversationId}
-       returning id
-    )
-    insert into messages (account_id, conversation_id, id, seq, role, content, content_key_version, content_length, created_at)
-    select ${m.accountId}, touched.id, ${m.id}, ${m.seq}, ${m.role}, ${m.content}, ${m.keyVersion}, ${m.contentLength},
-           ${m.createdAt.toISOString()}::timestamptz
-      from touched
-  `.execute(exec);
 }
 
 export async function listHistory(exec: Executor, accountId: string, limit: number, before: Date | null) {

@@ -12,7 +12,12 @@ import {
   historyResponse,
 } from './conversations.schemas.js';
 
-export function registerConversationRoutes(app: App, conversations: ConversationsModule, guard: RouteGuard) {
+/**
+ * `messageGuard` authenticates the message append, the one hot write: it may reuse a session
+ * looked up a few seconds earlier because the write itself checks that the session is live.
+ */
+export function registerConversationRoutes(app: App, conversations: ConversationsModule, guards: { guard: RouteGuard; messageGuard: RouteGuard }) {
+  const { guard, messageGuard } = guards;
 
   app.post(
     '/v1/conversations',
@@ -51,9 +56,10 @@ export function registerConversationRoutes(app: App, conversations: Conversation
 
   app.post(
     '/v1/conversations/:id/messages',
-    { ...guard, schema: { tags: ['conversations'], params: uuidParam, body: appendMessageBody, response: { 201: z.object({ id: z.uuid() }), ...problemResponses } } },
+    { ...messageGuard, schema: { tags: ['conversations'], params: uuidParam, body: appendMessageBody, response: { 201: z.object({ id: z.uuid() }), ...problemResponses } } },
     async (request, reply) => {
-      const message = await conversations.appendMessage(callerOf(request).accountId, request.params.id, request.body);
+      const caller = callerOf(request);
+      const message = await conversations.appendMessage(caller.accountId, request.params.id, request.body, { sessionId: caller.sessionId });
       return reply.status(201).send(message);
     },
   );

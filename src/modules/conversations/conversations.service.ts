@@ -4,30 +4,56 @@ import type { Clock } from '../../lib/clock.js';
 import type { Policy } from '../../policy/index.js';
 import type { ContentCipher, ContentLocation } from '../content/content-cipher.js';
 import type { Executor } from '../../db/executor.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, notFound, unauthorized } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { accountFactsFrom, decideForConversation, gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
 import { holdProtection } from '../holds/holds.service.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { RecentMap } from '../../lib/recent-map.js';
 import {
   findLiveConversation,
   insertConversation,
-  insertMessageAndTouch,
+  insertMessageIfFactsUnchanged,
   listHistory,
   listMessages,
-  lockLiveConversationWithFacts,
   markConversationDeleted,
+  readLiveConversationWithFacts,
+  type ConversationFactsRow,
+  type WriterSession,
 } from './conversations.repository.js';
 
-export interface ConversationsDeps {
+export interface ConversationsDeps<Flag = unknown> {
   db: Kysely<DB>;
   clock: Clock;
   policy: Policy;
   cipher: ContentCipher;
   maxContentBytes: number;
-  /** Runs inside the message's transaction once its content is stored (the safety classifier). */
-  afterMessageStored?: (trx: Executor, message: { accountId: string; conversationId: string; messageId: string; seq: number; content: string }) => Promise<unknown>;
+  /** The safety screen every stored message passes (P07, P15). */
+  screen?: MessageScreen<Flag>;
 }
+
+export interface StoredMessageRef {
+  accountId: string;
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  content: string;
+}
+
+/**
+ * A verdict on a message's content first (pure, before any write), then, only when the verdict
+ * flags something, the records of the flags, written in the message's own transaction so that a
+ * flagged message is never stored without its flags.
+ */
+export interface MessageScreen<Flag = unknown> {
+  classify(content: string): readonly Flag[];
+  record(trx: Executor, message: StoredMessageRef, flags: readonly Flag[]): Promise<unknown>;
+}
+
+/** How many conversations' facts each process remembers between messages (a few hundred bytes each). */
+const FACTS_CACHE_SIZE = 10_000;
+/** Writes tried with fresh facts before giving up on a conversation that keeps changing. */
+const MAX_APPEND_ATTEMPTS = 3;
 
 export interface RetentionView {
   deleteAfter: string | null;
@@ -59,7 +85,56 @@ export const titleLocation = (accountId: string, conversationId: string): Conten
  * Conversations are sessions: every read and write is scoped to one (account, conversation)
  * pair, and no code path takes content from one conversation into another (P01).
  */
-export function createConversationsModule({ db, clock, policy, cipher, maxContentBytes, afterMessageStored }: ConversationsDeps) {
+export function createConversationsModule<Flag>({ db, clock, policy, cipher, maxContentBytes, screen }: ConversationsDeps<Flag>) {
+  /**
+   * The facts each recent conversation's deadline was last decided on. Never trusted as they are:
+   * the write checks them in the same statement (`insertMessageIfFactsUnchanged`), so a stale
+   * entry costs one more read, never a wrong deadline.
+   */
+  const recentFacts = new RecentMap<string, ConversationFactsRow>(FACTS_CACHE_SIZE);
+
+  /** Decides the message's deadline from `facts`, seals its content, and writes it if the facts still hold. */
+  async function writeMessage(
+    exec: Executor,
+    facts: ConversationFactsRow,
+    accountId: string,
+    conversationId: string,
+    input: { role: 'user' | 'assistant'; content: string },
+    contentLength: number,
+    sessionId: string | undefined,
+  ) {
+    const now = clock.now();
+    const decision = decideForConversation(
+      accountFactsFrom(facts, facts.holds),
+      { id: conversationId, incognito: facts.incognito, lastActivityAt: now, deletedAt: null },
+      policy,
+      now,
+    );
+    const id = uuidv7(now.getTime());
+    // Zero data retention and a 0-day incognito window: the message is accepted, its content
+    // never reaches storage (only its id, length and time do).
+    const persist = decision.persistContent && facts.content_persisted;
+    const sealed = persist ? await cipher.seal(exec, messageLocation(accountId, conversationId, id), input.content) : null;
+    const seq = await insertMessageIfFactsUnchanged(
+      exec,
+      {
+        accountId,
+        conversationId,
+        id,
+        role: input.role,
+        content: sealed?.ciphertext ?? null,
+        keyVersion: sealed?.keyVersion ?? null,
+        contentLength,
+        createdAt: now,
+        deleteAfter: decision.deleteAfter,
+        rule: decision.rule,
+      },
+      facts.facts_key,
+      sessionId === undefined ? undefined : { sessionId, now },
+    );
+    return seq === null ? null : { id, seq, persisted: sealed !== null };
+  }
+
   return {
     async create(accountId: string, input: { incognito: boolean; title?: string | undefined }) {
       const now = clock.now();
@@ -87,45 +162,50 @@ export function createConversationsModule({ db, clock, policy, cipher, maxConten
       });
     },
 
-    async appendMessage(accountId: string, conversationId: string, input: { role: 'user' | 'assistant'; content: string }) {
+    /**
+     * Appends a message. `options.sessionId` names the session the caller signed in with: the
+     * write checks it is still live in its own statement (in-process callers name none).
+     */
+    async appendMessage(accountId: string, conversationId: string, input: { role: 'user' | 'assistant'; content: string }, options: { sessionId?: string } = {}) {
       const contentLength = Buffer.byteLength(input.content, 'utf8');
       if (contentLength > maxContentBytes) {
         throw new AppError('content_too_large', 413, `content is larger than the limit of ${maxContentBytes} bytes`);
       }
-      const now = clock.now();
-      return db.transaction().execute(async (trx) => {
-        const conversation = await lockLiveConversationWithFacts(trx, accountId, conversationId);
-        if (!conversation) throw notFound('conversation');
-        const facts = accountFactsFrom(conversation, conversation.holds);
-        const decision = decideForConversation(
-          facts,
-          { id: conversationId, incognito: conversation.incognito, lastActivityAt: now, deletedAt: null },
-          policy,
-          now,
-        );
-        const id = uuidv7(now.getTime());
-        // Zero data retention and a 0-day incognito window: the message is accepted, its content
-        // never reaches storage (only its id, length and time do).
-        const persist = decision.persistContent && conversation.content_persisted;
-        const sealed = persist ? await cipher.seal(trx, messageLocation(accountId, conversationId, id), input.content) : null;
-        await insertMessageAndTouch(trx, {
-          accountId,
-          conversationId,
-          id,
-          seq: conversation.message_count + 1,
-          role: input.role,
-          content: sealed?.ciphertext ?? null,
-          keyVersion: sealed?.keyVersion ?? null,
-          contentLength,
-          createdAt: now,
-          deleteAfter: decision.deleteAfter,
-          rule: decision.rule,
-        });
-        if (sealed && afterMessageStored) {
-          await afterMessageStored(trx, { accountId, conversationId, messageId: id, seq: conversation.message_count + 1, content: input.content });
+      const cacheKey = `${accountId}:${conversationId}`;
+      const { sessionId } = options;
+      const session = (): WriterSession | undefined => (sessionId === undefined ? undefined : { sessionId, now: clock.now() });
+      const live = (facts: ConversationFactsRow | undefined) => {
+        if (!facts) {
+          recentFacts.delete(cacheKey);
+          throw notFound('conversation');
         }
-        return { id };
-      });
+        if (!facts.session_live) throw unauthorized('invalid_token', 'the token is unknown, expired or revoked');
+        return facts;
+      };
+      const flags = screen ? screen.classify(input.content) : [];
+      for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+        if (flags.length === 0) {
+          // The common case, one statement and no transaction: decide on the facts last seen
+          // (or freshly read), write only if the database still holds them.
+          const facts = (attempt === 0 ? recentFacts.get(cacheKey) : undefined) ?? live(await readLiveConversationWithFacts(db, accountId, conversationId, { lock: false, session: session() }));
+          const written = await writeMessage(db, facts, accountId, conversationId, input, contentLength, sessionId);
+          if (written) {
+            recentFacts.set(cacheKey, facts);
+            return { id: written.id };
+          }
+          recentFacts.delete(cacheKey);
+          continue;
+        }
+        // A flagged message: the message and its flags commit together, under the conversation's lock.
+        const written = await db.transaction().execute(async (trx) => {
+          const facts = live(await readLiveConversationWithFacts(trx, accountId, conversationId, { lock: true, session: session() }));
+          const message = await writeMessage(trx, facts, accountId, conversationId, input, contentLength, sessionId);
+          if (message?.persisted) await screen!.record(trx, { accountId, conversationId, messageId: message.id, seq: message.seq, content: input.content }, flags);
+          return message;
+        });
+        if (written) return { id: written.id };
+      }
+      throw new AppError('conversation_busy', 503, 'the conversation kept changing while the message was written; try again', { retryAfterSeconds: 1 });
     },
 
     async history(accountId: string, options: { limit: number; before: Date | null }) {

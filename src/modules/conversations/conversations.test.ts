@@ -146,4 +146,43 @@ describe('conversations', () => {
     const conversation = await newConversation(member);
     expect(Date.parse(conversation.retention.deleteAfter!)).toBe(h.clock.now().getTime() + 60 * 86_400_000);
   });
+
+  it('a fact changed elsewhere since the last message (another process) is read again before the next deadline is set', async () => {
+    const user = await h.newUser();
+    const conversation = await newConversation(user);
+    expect((await say(user, conversation.id, 'before')).statusCode).toBe(201);
+    // As another process would: the account opts in without this process hearing of it.
+    const account = await h.database.db.selectFrom('conversations').select('account_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    await h.database.db.updateTable('accounts').set({ training_opt_in: true }).where('id', '=', account.account_id).execute();
+    h.clock.set(new Date(h.clock.now().getTime() + 60_000));
+    expect((await say(user, conversation.id, 'after')).statusCode).toBe(201);
+    const got = (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: user.auth })).json();
+    const expected = new Date(h.clock.now().getTime() + h.policy.retention.conversations.consumer.optedInDays * 86_400_000);
+    expect(got.retention).toEqual({ deleteAfter: expected.toISOString(), rule: 'retention.conversations.consumer.optedInDays' });
+  });
+
+  it('a session revoked elsewhere writes nothing more, even right after a message it wrote', async () => {
+    const user = await h.newUser();
+    const conversation = await newConversation(user);
+    expect((await say(user, conversation.id, 'while signed in')).statusCode).toBe(201);
+    // Revoked by another process: this one still remembers the session from a moment ago.
+    const account = await h.database.db.selectFrom('conversations').select('account_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    await h.database.db.updateTable('sessions').set({ revoked_at: h.clock.now() }).where('account_id', '=', account.account_id).execute();
+    const res = await say(user, conversation.id, 'after the revocation');
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('invalid_token');
+    const rows = await h.database.db.selectFrom('messages').select('seq').where('conversation_id', '=', conversation.id).execute();
+    expect(rows.map((r) => r.seq)).toEqual([1]);
+  });
+
+  it('messages sent at once to one conversation get consecutive sequence numbers', async () => {
+    const user = await h.newUser();
+    const conversation = await newConversation(user);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => say(user, conversation.id, `message ${i}`)));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+    const rows = await h.database.db.selectFrom('messages').select('seq').where('conversation_id', '=', conversation.id).orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const stored = await h.database.db.selectFrom('conversations').select('message_count').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    expect(stored.message_count).toBe(20);
+  });
 });

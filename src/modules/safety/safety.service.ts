@@ -7,7 +7,7 @@ import type { ContentCipher } from '../content/content-cipher.js';
 import { notFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { copyLocation, openReidLink, readExchange, writeReidLink } from '../copies/copies.js';
-import type { SafetyClassifier } from './classifier.js';
+import type { SafetyClassifier, SafetyScore } from './classifier.js';
 
 export interface SafetyDeps {
   db: Kysely<DB>;
@@ -79,9 +79,13 @@ export function createSafetyModule({ db, clock, policy, cipher, classifier }: Sa
     classifierName: classifier.name,
     flagInTransaction,
 
-    /** Runs the classifier on a stored message inside its transaction; flags at or above the threshold. */
-    async screenMessage(trx: Executor, message: StoredMessage) {
-      const flagged = classifier.classify(message.content).filter((s) => s.score >= classifier.threshold);
+    /** The classifier's verdict on a message: the categories scored at or above the threshold (pure). */
+    classifyMessage(content: string): SafetyScore[] {
+      return classifier.classify(content).filter((s) => s.score >= classifier.threshold);
+    },
+
+    /** Records the classifier's flags on a stored message, inside the message's transaction. */
+    async recordClassifierFlags(trx: Executor, message: StoredMessage, flagged: readonly SafetyScore[]) {
       const copies = [];
       for (const s of flagged) {
         copies.push(await flagInTransaction(trx, message, { category: s.category, source: 'classifier', score: s.score, classifierName: classifier.name }));
