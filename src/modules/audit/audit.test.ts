@@ -89,6 +89,18 @@ describe('appending (same transaction as the action)', () => {
     await expect(sql`delete from audit_entries where seq = 0`.execute(database.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_checkpoints`.execute(database.db)).rejects.toThrow(/append-only/);
   });
+
+  it('no two entries can hold the same leaf index, while any number wait unsequenced', async () => {
+    await appendMany(3);
+    await audit.sequence();
+    await appendMany(2, 3);
+    // A pending entry may be sequenced once (the trigger allows it), but never onto a taken index.
+    await expect(
+      sql`update audit_entries set seq = 1, leaf_hash = '\\x00' where id = (select min(id) from audit_entries where seq is null)`.execute(database.db),
+    ).rejects.toThrow(/duplicate key|unique/);
+    const pending = await sql<{ n: string }>`select count(*) as n from audit_entries where seq is null`.execute(database.db);
+    expect(Number(pending.rows[0]!.n)).toBe(2);
+  });
 });
 
 describe('the sequencer', () => {
