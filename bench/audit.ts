@@ -8,6 +8,7 @@ import { createAuditModule } from '../src/modules/audit/audit.service.js';
 import { generateAuditSigningKey } from '../src/modules/audit/signing-key.js';
 import type { AuditRecord } from '../src/modules/audit/audit-record.js';
 import { MerkleTree } from '../src/audit/tree.js';
+import { ownCpuMs, postgresCpu, postgresCpuBetween } from './process-cpu.js';
 import { freshDatabase, percentile, printTable, recordResult } from './support.js';
 
 /**
@@ -52,6 +53,7 @@ async function appendRate(url: string, connections: number, seconds: number, per
     let i = 0;
     const latencies: number[] = [];
     const deadline = performance.now() + seconds * 1000;
+    const cpuBefore = { database: postgresCpu(), client: ownCpuMs() };
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (performance.now() < deadline) {
@@ -64,8 +66,12 @@ async function appendRate(url: string, connections: number, seconds: number, per
         }
       }),
     );
+    // CPU per entry, PostgreSQL (all its processes) and this client: steadier than the rate
+    // when something else shares the machine.
+    const perEntryUs = (ms: number) => (ms * 1000) / Math.max(1, committed);
+    const cpuPerEntryUs = { database: perEntryUs(postgresCpuBetween(cpuBefore.database, postgresCpu())), client: perEntryUs(ownCpuMs() - cpuBefore.client) };
     latencies.sort((a, b) => a - b);
-    return { perSecond: committed / seconds, transactions: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), entries: committed };
+    return { perSecond: committed / seconds, transactions: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), entries: committed, cpuPerEntryUs };
   } finally {
     await database.close();
   }
@@ -106,7 +112,7 @@ export async function run(args: string[]) {
         for (const c of concurrency) {
           const r = await appendRate(appendDb.url, c, seconds, perTransaction, mode);
           appendResults.push({ mode, connections: c, entriesPerTransaction: perTransaction, ...r });
-          appendRows.push({ commit: mode === 'transaction' ? 'BEGIN/INSERT/COMMIT' : 'INSERT (autocommit)', connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2) });
+          appendRows.push({ commit: mode === 'transaction' ? 'BEGIN/INSERT/COMMIT' : 'INSERT (autocommit)', connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2), 'PostgreSQL CPU µs/entry': r.cpuPerEntryUs.database.toFixed(0), 'client CPU µs/entry': r.cpuPerEntryUs.client.toFixed(0) });
         }
       }
     } finally {

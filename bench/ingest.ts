@@ -1,5 +1,4 @@
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +9,7 @@ import { buildApp } from '../src/app.js';
 import { buildConfig } from '../src/config/config.js';
 import { LocalKeyProvider } from '../src/crypto/key-provider.js';
 import { createLogger, openRuntime } from '../src/runtime.js';
+import { ownCpuMs, postgresCpu, postgresCpuBetween, processCpuMs } from './process-cpu.js';
 import { freshDatabase, machine, percentile, printTable, recordResult } from './support.js';
 
 /**
@@ -131,41 +131,8 @@ interface CpuSample {
   driver: number;
 }
 
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** User + system CPU of a process in milliseconds, from /proc (Linux); 0 where unreadable. */
-function processCpuMs(pid: number | string): { comm: string; ms: number } {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the command name.
-    return { comm: stat.slice(stat.indexOf('(') + 1, close), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS };
-  } catch {
-    return { comm: '', ms: 0 };
-  }
-}
-
-/** CPU of every PostgreSQL process on this machine (backends, WAL writer, checkpointer...). */
-function postgresCpuMs(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const { comm, ms } = processCpuMs(entry);
-    if (comm === 'postgres') total += ms;
-  }
-  return total;
-}
-
-function cpuNow(serverPid: number): CpuSample {
-  const self = process.cpuUsage();
-  return { server: processCpuMs(serverPid).ms, database: postgresCpuMs(), driver: (self.user + self.system) / 1000 };
+function cpuNow(serverPid: number) {
+  return { server: processCpuMs(serverPid).ms, database: postgresCpu(), driver: ownCpuMs() };
 }
 
 /** Drives one server for `seconds` (after `warmup` seconds not counted), `targets.length` requests in flight. */
@@ -198,7 +165,7 @@ async function drive(side: string, server: { child: ChildProcess; ready: ServerR
   stop = true;
   await Promise.all(loops);
   agent.destroy();
-  const cpu = { server: cpuAfter.server - cpuBefore.server, database: cpuAfter.database - cpuBefore.database, driver: cpuAfter.driver - cpuBefore.driver };
+  const cpu = { server: cpuAfter.server - cpuBefore.server, database: postgresCpuBetween(cpuBefore.database, cpuAfter.database), driver: cpuAfter.driver - cpuBefore.driver };
   return { side, requests: latencies.length, errors, seconds: elapsed, latencies, cpu };
 }
 

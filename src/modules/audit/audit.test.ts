@@ -6,7 +6,7 @@ import { entryLeafHash } from '../../audit/entry.js';
 import { checkInclusion } from '../../audit/merkle.js';
 import { openCheckpointNote, verifyCheckpoint } from '../../audit/checkpoint.js';
 import { openDatabase } from '../../db/database.js';
-import { appendAudit, rowToEntry } from './audit.repository.js';
+import { appendAudit, appendAuditMany, rowToEntry } from './audit.repository.js';
 import { createAuditModule, type AuditModule } from './audit.service.js';
 import { generateAuditSigningKey, type AuditSigningKey } from './signing-key.js';
 import type { AuditRecord } from './audit-record.js';
@@ -88,6 +88,17 @@ describe('appending (same transaction as the action)', () => {
     await expect(sql`update audit_entries set seq = 5 where seq = 1`.execute(database.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_entries where seq = 0`.execute(database.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_checkpoints`.execute(database.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('several entries appended at once keep their order, text with quotes and commas intact', async () => {
+    const records = [5, 6, 7, 8].map((i) => ({ ...record(i), refs: { ...record(i).refs, caseRef: `CASE-${i} "a, {b}" \\ x` } }));
+    await appendAuditMany(database.db, records);
+    await audit.sequence();
+    const rows = await database.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => JSON.parse(r.details).caseRef)).toEqual([5, 6, 7, 8].map((i) => `CASE-${i} "a, {b}" \\ x`));
+    expect(rows.map((r) => r.action)).toEqual(['consent.change', 'staff.read', 'consent.change', 'staff.read']);
+    expect(rows.map((r) => r.subject_pseudonym)).toEqual(records.map((r) => r.subject));
+    expect(await audit.verify()).toMatchObject({ ok: true, size: 4 });
   });
 
   it('no two entries can hold the same leaf index, while any number wait unsequenced', async () => {
