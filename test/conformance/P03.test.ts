@@ -9,8 +9,7 @@ import {
   open,
   plus,
   policyFileWith,
-  removeTempDirs,
-  setTraining,
+  fileHarness, setTraining,
   storedRows,
   sweep,
 } from './lifecycle-support.js';
@@ -20,14 +19,7 @@ import {
  * user's setting, and kept only for the policy's incognito window — or not persisted at all
  * where the policy says 0.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-  removeTempDirs();
-});
+const h = fileHarness();
 
 describe('P03 incognito conversations', () => {
   it('P03 hidden from history, never exported even with training on, gone after the incognito window', async () => {

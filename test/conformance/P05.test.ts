@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createHarness, type Harness } from '../support/harness.js';
-import { DAY, conversationWith, exportTraining, holds, plus, removeTempDirs, setTraining } from './lifecycle-support.js';
+import { DAY, conversationWith, exportTraining, holds, plus, fileHarness, setTraining } from './lifecycle-support.js';
 
 /**
  * P05: inputs and outputs are used for training only while the user has opted in; every change
  * of the setting is recorded (when, which policy version, from where) in an append-only ledger.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-  removeTempDirs();
-});
+const h = fileHarness();
 
 describe('P05 training only with the user\'s consent', () => {
   it('P05 only conversations of users opted in at the export instant are exported, each once, naming the basis and policy version', async () => {

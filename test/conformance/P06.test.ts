@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import {
   DAY,
   cli,
@@ -8,8 +7,7 @@ import {
   holds,
   open,
   plus,
-  removeTempDirs,
-  rewriteBatch,
+  fileHarness, rewriteBatch,
   setTraining,
   storedRows,
   sweep,
@@ -19,14 +17,7 @@ import {
  * P06: opting out stops future training use and shortens retention to the opted-out window; data
  * already queued into a frozen training batch before the change stays in that batch.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-  removeTempDirs();
-});
+const h = fileHarness();
 
 describe('P06 opting out', () => {
   it('P06 opt-out shortens retention of not-yet-queued conversations to the opted-out window; queued copies stay in their batch', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createHarness, type Harness, type TestUser } from '../support/harness.js';
-import { cli, conversationWith, DAY, exportTraining, holds, newConversation, removeTempDirs, tempDir } from './lifecycle-support.js';
+import type { TestUser } from '../support/harness.js';
+import { cli, conversationWith, DAY, exportTraining, holds, newConversation, fileHarness, tempDir } from './lifecycle-support.js';
 
 /**
  * P07: even when opted out, content is used for model improvement in two cases only — it was
@@ -9,14 +9,7 @@ import { cli, conversationWith, DAY, exportTraining, holds, newConversation, rem
  * for organisation accounts only with the organisation's consent (P08). P15: what leaves is
  * de-identified and anonymised.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-  removeTempDirs();
-});
+const h = fileHarness();
 
 async function message(user: TestUser, conversationId: string, content: string, role: 'user' | 'assistant' = 'user') {
   const res = await h.app.inject({ method: 'POST', url: `/v1/conversations/${conversationId}/messages`, headers: user.auth, payload: { role, content } });

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.js';
-import { cli, conversationWith, exportTraining, holds, removeTempDirs, setTraining } from './lifecycle-support.js';
+import { describe, expect, it } from 'vitest';
+import { cli, conversationWith, exportTraining, holds, fileHarness, setTraining } from './lifecycle-support.js';
 
 /**
  * P08: team, enterprise and API accounts are never used for training unless the organisation has
  * given explicit consent — whatever a member's own setting says.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-  removeTempDirs();
-});
+const h = fileHarness();
 
 async function organisation(flags: string[]) {
   const created = await cli(h, ['org', 'create', '--name', `P08 ${flags.join(' ')}`, ...flags]);

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
 import {
   DAY,
   conversationWith,
@@ -7,21 +6,13 @@ import {
   exportTraining,
   holds,
   plus,
-  removeTempDirs,
-  rewriteBatch,
+  fileHarness, rewriteBatch,
   setTraining,
   sweep,
 } from './lifecycle-support.js';
 
 /** P09: deleted conversations are excluded from every training export made after the deletion. */
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness();
-});
-afterAll(async () => {
-  await h?.close();
-  removeTempDirs();
-});
+const h = fileHarness();
 
 describe('P09 deletion excludes from training', () => {
   it('P09 a conversation deleted before an export is in none, swept or not; one deleted after its batch froze is in that batch only', async () => {

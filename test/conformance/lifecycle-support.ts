@@ -1,14 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runCommand } from '../../src/cli/program.js';
 import { serverContext } from '../../src/cli/context.js';
 import { bufferIO } from '../../src/cli/io.js';
 import { defaultPolicyPath, loadPolicy, type Policy } from '../../src/policy/index.js';
 import type { BatchView, TrainingExportLine } from '../../src/modules/training/training.service.js';
-import type { Harness, TestUser } from '../support/harness.js';
+import { createHarness, type Harness, type TestUser } from '../support/harness.js';
 
 /**
  * What the conformance tests of the lifecycle promises share: the API through the harness, the
@@ -29,6 +29,23 @@ export function removeTempDirs(): void {
 }
 
 /** A policy file written with some windows changed, loaded the way the server loads one. */
+/**
+ * The one harness of a conformance file: created before its first test, closed after its last
+ * together with the temporary folders its exports wrote. The object is filled in before the first
+ * test runs, so a file just says `const h = fileHarness();`.
+ */
+export function fileHarness(): Harness {
+  const shell = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(shell, await createHarness());
+  });
+  afterAll(async () => {
+    if (typeof shell.close === 'function') await shell.close();
+    removeTempDirs();
+  });
+  return shell;
+}
+
 export function policyFileWith(change: (document: Policy) => void): Policy {
   // The parsed file has the policy's shape; it is validated again when loaded back.
   const document = parseYaml(readFileSync(defaultPolicyPath, 'utf8')) as Policy;
