@@ -70,6 +70,8 @@ export interface ConversationsTable {
   deleted_at: Timestamp | null;
   delete_after: Timestamp | null;
   retention_rule: string;
+  /** Bumped by every recompute of the deadline (migration 0008). */
+  facts_version: Generated<number>;
 }
 
 export interface MessagesTable {

@@ -69,9 +69,11 @@ const HOLDS_JSON = sql`coalesce((select json_agg(json_build_object('id', h.id, '
 /**
  * The facts as one text, computed by the database both when they are read and when a write
  * checks them, so the two always agree on its form. Any change to the conversation's flags, the
- * account, its organisation or its holds changes the text.
+ * account, its organisation or its holds changes the text. It starts with the conversation's
+ * facts_version, which every recompute of its deadline bumps: that is the part a write still sees
+ * changed when it had to wait for the recompute's row lock (see migration 0008).
  */
-const FACTS_KEY = sql`concat_ws('|', c.incognito, c.content_persisted, a.kind, a.training_opt_in, a.deleted_at,
+const FACTS_KEY = sql`concat_ws('|', c.facts_version, c.incognito, c.content_persisted, a.kind, a.training_opt_in, a.deleted_at,
                           o.zero_data_retention, o.retention_days, o.training_consent, (${HOLDS_JSON})::text)`;
 
 const FACTS_FROM = sql`from conversations c
@@ -90,7 +92,10 @@ const factsRow = (row: Omit<ConversationFactsRow, 'holds'> & { holds: Conversati
  * consent) until the transaction ends, so neither changes under the decision.
  */
 export async function readLiveConversationWithFacts(exec: Executor, accountId: string, id: string, options: { lock: boolean; session?: WriterSession | undefined }) {
-  const lock = options.lock ? sql`for update of c for share of a` : sql``;
+  // The account before the conversation, in this order (PostgreSQL locks in clause order): consent
+  // changes and deletions lock the account, then its conversations, so taking them the other way
+  // round could deadlock with them.
+  const lock = options.lock ? sql`for share of a for update of c` : sql``;
   const result = await sql<Omit<ConversationFactsRow, 'holds'> & { holds: ConversationFactsRow['holds'] | string }>`
     select c.id, c.incognito, c.content_persisted, c.message_count,
            a.kind, a.training_opt_in, a.deleted_at, o.zero_data_retention, o.retention_days, o.training_consent,
@@ -131,7 +136,7 @@ export async function insertMessageIfFactsUnchanged(exec: Executor, m: NewMessag
         ${FACTS_FROM}
        where c.account_id = ${m.accountId} and c.id = ${m.conversationId} and c.deleted_at is null
          and ${FACTS_KEY} = ${factsKey} and ${sessionLive(session)}
-         for update of c for share of a
+         for share of a for update of c -- account first, as in readLiveConversationWithFacts
     ), touched as (
       update conversations t
          set message_count = t.message_count + 1, last_activity_at = ${m.createdAt.toISOString()}::timestamptz,

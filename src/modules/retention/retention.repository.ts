@@ -35,7 +35,9 @@ export async function loadConversationsForRetention(exec: Executor, accountId: s
     .select(['id', 'incognito', 'last_activity_at', 'deleted_at'])
     .where('account_id', '=', accountId);
   if (conversationIds) query = query.where('id', 'in', conversationIds);
-  return query.execute();
+  // Locked: a message written meanwhile moves last_activity_at, and a deadline computed from the
+  // value read before it would come too early.
+  return query.forUpdate().execute();
 }
 
 /** Writes many deadlines in one statement: a consent change touches every conversation of an account. */
@@ -47,7 +49,7 @@ export async function writeDeadlines(
   if (rows.length === 0) return;
   await sql`
     update conversations c
-       set delete_after = v.delete_after, retention_rule = v.rule
+       set delete_after = v.delete_after, retention_rule = v.rule, facts_version = c.facts_version + 1
       from (select unnest(${rows.map((r) => r.id)}::uuid[]) as id,
                    unnest(${rows.map((r) => r.deleteAfter?.toISOString() ?? null)}::timestamptz[]) as delete_after,
                    unnest(${rows.map((r) => r.rule)}::text[]) as rule) v
