@@ -46,4 +46,29 @@ describe('P08 organisation accounts', () => {
     expect(batch.batch.counts.byKind).toEqual({ team: 1, enterprise: 1, api: 1 });
     expect(batch.batch.counts.refused).toMatchObject({ no_org_consent: 3, zero_data_retention: 1 });
   });
+
+  it('P08 consent given later through the settings applies to exports after it, and withdrawing it stops the next one', async () => {
+    const org = await organisation(['--kind', 'team']);
+    const member = await h.newUser({ inviteToken: org.inviteToken });
+    await conversationWith(h, member, 'P08-BEFORE-CONSENT-9a01');
+    expect(holds(await exportTraining(h, h.clock.now()), 'P08-BEFORE-CONSENT-9a01')).toBe(false);
+
+    const given = await cli(h, ['org', 'set', '--org', org.id, '--training-consent', 'on']);
+    expect(given.stderr).toBe('');
+    expect(JSON.parse(given.stdout)).toMatchObject({ trainingConsent: true, changed: ['trainingConsent'] });
+    const after = await exportTraining(h, h.clock.now());
+    expect(holds(after, 'P08-BEFORE-CONSENT-9a01')).toBe(true);
+
+    const withdrawn = await cli(h, ['org', 'set', '--org', org.id, '--training-consent', 'off']);
+    expect(withdrawn.code).toBe(0);
+    await conversationWith(h, member, 'P08-AFTER-WITHDRAWAL-9a02');
+    expect(holds(await exportTraining(h, h.clock.now()), 'P08-AFTER-WITHDRAWAL-9a02')).toBe(false);
+
+    const bad = await cli(h, ['org', 'set', '--org', org.id, '--training-consent', 'maybe']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('custos: --training-consent must be on or off, got "maybe"');
+    const nothing = await cli(h, ['org', 'set', '--org', org.id]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('nothing to change');
+  });
 });

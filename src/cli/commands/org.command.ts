@@ -5,6 +5,12 @@ import { formatTable } from './policy.command.js';
 import { withDatabaseOptions } from './database-options.js';
 import { isUuid } from '../../lib/ids.js';
 
+function onOff(value: string, flag: string): boolean {
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new CliError(`${flag} must be on or off, got "${value}"`);
+}
+
 export function registerOrgCommands(program: Command, ctx: CommandContext) {
   const org = program.command('org').description('organisations (team, enterprise, API)');
   withDatabaseOptions(org
@@ -41,6 +47,26 @@ export function registerOrgCommands(program: Command, ctx: CommandContext) {
     .action(async (o: DatabaseOptions & { org: string; account: string; revoke?: boolean }) => {
       if (!isUuid(o.org) || !isUuid(o.account)) throw new CliError('--org and --account must be ids (UUIDs)');
       const result = await ctx.withContainer(o, (c) => c.grants.setOrgAdmin(o.org, o.account, !o.revoke));
+      ctx.io.out(JSON.stringify(result) + '\n');
+    });
+  withDatabaseOptions(org
+    .command('set')
+    .description("change an organisation's settings; members' deadlines follow at once; prints the settings as JSON")
+    .requiredOption('--org <id>', 'the organisation')
+    .option('--retention-days <days>', 'its own conversation window within the policy bounds, or "default" for the policy window')
+    .option('--training-consent <on|off>', 'whether the organisation consents to model training on its data')
+    .option('--require-mfa <on|off>', 'whether members must use multi-factor authentication')
+    .option('--access-approval <on|off>', "whether staff access to members' data waits for an organisation admin's approval"))
+    .action(async (o: DatabaseOptions & { org: string; retentionDays?: string; trainingConsent?: string; requireMfa?: string; accessApproval?: string }) => {
+      if (!isUuid(o.org)) throw new CliError('--org must be an id (UUID)');
+      const change = {
+        ...(o.retentionDays === undefined ? {} : { retentionDays: o.retentionDays === 'default' ? null : parsePositiveInt(o.retentionDays, '--retention-days') }),
+        ...(o.trainingConsent === undefined ? {} : { trainingConsent: onOff(o.trainingConsent, '--training-consent') }),
+        ...(o.requireMfa === undefined ? {} : { requireMfa: onOff(o.requireMfa, '--require-mfa') }),
+        ...(o.accessApproval === undefined ? {} : { accessApprovalRequired: onOff(o.accessApproval, '--access-approval') }),
+      };
+      if (Object.keys(change).length === 0) throw new CliError('nothing to change: give --retention-days, --training-consent, --require-mfa or --access-approval');
+      const result = await ctx.withContainer(o, (c) => c.organisations.updateSettings(o.org, change));
       ctx.io.out(JSON.stringify(result) + '\n');
     });
   withDatabaseOptions(org

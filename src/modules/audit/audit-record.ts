@@ -29,6 +29,7 @@ export const auditKinds = [
   'review.complete',
   'org.create',
   'org.admin',
+  'org.settings',
   'policy.version',
   'safety.flag',
   'copy.reidentify',

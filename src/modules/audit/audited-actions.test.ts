@@ -84,6 +84,35 @@ describe('audited actions', () => {
     expect(entry!.details).toEqual({ org: org.id, kind: 'team', zeroDataRetention: false, retentionDays: 14, trainingConsent: false, requireMfa: false, accessApprovalRequired: false });
   });
 
+  it('an organisation\'s settings change, with the deadlines of its members in the same transaction; none without its entry', async () => {
+    const org = await h.container.organisations.create({ name: 'Changing', kind: 'team', zeroDataRetention: false, retentionDays: null, trainingConsent: false });
+    const member = await h.newUser({ inviteToken: org.inviteToken });
+    const conv = await conversationWith(h, member, 'kept by the organisation window');
+    const deadline = async () => (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conv}`, headers: member.auth })).json().retention;
+    const before = await deadline();
+
+    const refused = await refusingAudit(() => h.container.organisations.updateSettings(org.id, { retentionDays: 14 })).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect(await deadline()).toEqual(before);
+
+    const result = await h.container.organisations.updateSettings(org.id, { retentionDays: 14 });
+    expect(result).toMatchObject({ retentionDays: 14, changed: ['retentionDays'], recomputedConversations: 1 });
+    const shortened = await deadline();
+    expect(shortened.rule).toBe('retention.conversations.team.maxDays');
+    expect(new Date(shortened.deleteAfter).getTime()).toBeLessThan(new Date(before.deleteAfter).getTime());
+    const entry = await last('org.settings');
+    expect(entry).toMatchObject({ actor_kind: 'system', actor_id: 'operator' });
+    expect(entry!.details).toEqual({ org: org.id, changed: ['retentionDays'], retentionDays: 14, trainingConsent: false, requireMfa: false, accessApprovalRequired: false, previousRetentionDays: null });
+
+    // Outside the policy's bounds: refused, nothing changes, nothing is recorded.
+    const entries = (await auditRows(h)).length;
+    await expect(h.container.organisations.updateSettings(org.id, { retentionDays: 100_000 })).rejects.toThrow(/between/);
+    expect((await auditRows(h)).length).toBe(entries);
+    // The same values again: nothing to record.
+    expect(await h.container.organisations.updateSettings(org.id, { retentionDays: 14 })).toMatchObject({ changed: [] });
+    expect((await auditRows(h)).length).toBe(entries);
+  });
+
   it('everything above is in one log that verifies', async () => {
     await h.container.audit.sequence();
     expect(await h.container.audit.verify()).toMatchObject({ ok: true, pending: 0 });

@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Policy } from '../../policy/index.js';
-import { badRequest } from '../../lib/errors.js';
+import { badRequest, notFound } from '../../lib/errors.js';
 import { newToken, sha256, uuidv7 } from '../../lib/ids.js';
 import { insertOrganisation, listOrganisations } from './organisations.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { recomputeDeadlines } from '../retention/retention.service.js';
 
 export interface NewOrganisationInput {
   name: string;
@@ -17,6 +18,20 @@ export interface NewOrganisationInput {
   accessApprovalRequired?: boolean;
 }
 
+/**
+ * What may change after creation. The kind and zero data retention may not: a kind decides which
+ * policy windows apply and what the account may do, and switching zero data retention on could
+ * not reach content already stored (nor, off, bring back content never stored), so either is a
+ * new organisation.
+ */
+export interface OrganisationSettingsChange {
+  /** null: back to the policy's default window for the kind. */
+  retentionDays?: number | null;
+  trainingConsent?: boolean;
+  requireMfa?: boolean;
+  accessApprovalRequired?: boolean;
+}
+
 export interface OrganisationsDeps {
   db: Kysely<DB>;
   clock: Clock;
@@ -24,20 +39,20 @@ export interface OrganisationsDeps {
 }
 
 export function createOrganisationsModule({ db, clock, policy }: OrganisationsDeps) {
+  function checkRetentionDays(kind: 'team' | 'enterprise' | 'api', retentionDays: number | null) {
+    if (retentionDays === null) return;
+    if (kind === 'api') {
+      throw badRequest('retention_not_configurable', 'API organisations keep the policy window of retention.conversations.api.days');
+    }
+    const bounds = policy.retention.conversations[kind];
+    if (retentionDays < bounds.minDays || retentionDays > bounds.maxDays) {
+      throw badRequest('retention_out_of_bounds', `retention days for a ${kind} organisation must be between ${bounds.minDays} and ${bounds.maxDays}`);
+    }
+  }
+
   return {
     async create(input: NewOrganisationInput) {
-      if (input.retentionDays !== null) {
-        if (input.kind === 'api') {
-          throw badRequest('retention_not_configurable', 'API organisations keep the policy window of retention.conversations.api.days');
-        }
-        const bounds = policy.retention.conversations[input.kind];
-        if (input.retentionDays < bounds.minDays || input.retentionDays > bounds.maxDays) {
-          throw badRequest(
-            'retention_out_of_bounds',
-            `retention days for a ${input.kind} organisation must be between ${bounds.minDays} and ${bounds.maxDays}`,
-          );
-        }
-      }
+      checkRetentionDays(input.kind, input.retentionDays);
       const now = clock.now();
       const id = uuidv7(now.getTime());
       const inviteToken = newToken('inv');
@@ -66,6 +81,58 @@ export function createOrganisationsModule({ db, clock, policy }: OrganisationsDe
         await appendAudit(trx, { kind: 'org.create', at: now, actor: 'operator', subject: null, refs: { org: id, ...settings } });
       });
       return { id, inviteToken };
+    },
+
+    /**
+     * Changes an organisation's settings. In one transaction: the new settings, the deadlines of
+     * every member's conversations recomputed under them (a shorter window applies at once, P10),
+     * and the audit entry naming what changed, with the new values. Members' accounts are locked first,
+     * as a consent change does, so messages being written wait and then follow the new settings.
+     */
+    async updateSettings(orgId: string, change: OrganisationSettingsChange) {
+      const now = clock.now();
+      return db.transaction().execute(async (trx) => {
+        const org = await trx.selectFrom('organisations').selectAll().where('id', '=', orgId).forUpdate().executeTakeFirst();
+        if (!org) throw notFound('organisation');
+        const before = {
+          retentionDays: org.retention_days,
+          trainingConsent: org.training_consent,
+          requireMfa: org.require_mfa,
+          accessApprovalRequired: org.access_approval_required,
+        };
+        const after = {
+          retentionDays: change.retentionDays === undefined ? before.retentionDays : change.retentionDays,
+          trainingConsent: change.trainingConsent ?? before.trainingConsent,
+          requireMfa: change.requireMfa ?? before.requireMfa,
+          accessApprovalRequired: change.accessApprovalRequired ?? before.accessApprovalRequired,
+        };
+        checkRetentionDays(org.kind, after.retentionDays);
+        const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
+        if (changed.length === 0) return { id: orgId, kind: org.kind, zeroDataRetention: org.zero_data_retention, ...after, changed, recomputedConversations: 0 };
+        await trx
+          .updateTable('organisations')
+          .set({
+            retention_days: after.retentionDays,
+            training_consent: after.trainingConsent,
+            require_mfa: after.requireMfa,
+            access_approval_required: after.accessApprovalRequired,
+          })
+          .where('id', '=', orgId)
+          .execute();
+        let recomputedConversations = 0;
+        if (changed.includes('retentionDays') || changed.includes('trainingConsent')) {
+          const members = await trx.selectFrom('accounts').select('id').where('org_id', '=', orgId).orderBy('id').forUpdate().execute();
+          for (const member of members) recomputedConversations += await recomputeDeadlines(trx, policy, member.id, now);
+        }
+        await appendAudit(trx, {
+          kind: 'org.settings',
+          at: now,
+          actor: 'operator',
+          subject: null,
+          refs: { org: orgId, changed, retentionDays: after.retentionDays, trainingConsent: after.trainingConsent, requireMfa: after.requireMfa, accessApprovalRequired: after.accessApprovalRequired, previousRetentionDays: before.retentionDays },
+        });
+        return { id: orgId, kind: org.kind, zeroDataRetention: org.zero_data_retention, ...after, changed, recomputedConversations };
+      });
     },
 
     async list() {
