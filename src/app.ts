@@ -23,6 +23,7 @@ import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
 import { registerAnonymizeRoutes } from './modules/anonymize/anonymize.routes.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
+import { registerOrganisationRoutes } from './modules/organisations/organisations.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
 import { registerHoldRoutes } from './modules/holds/holds.routes.js';
 import { registerReviewRoutes } from './modules/review/review.routes.js';
@@ -86,6 +87,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerAnonymizeRoutes(app, guard, { key: container.piiKey, maxTextBytes: container.config.maxContentBytes });
   // Staff access, its audit trail and what users see of it (P13, P17–P20).
   const staffGuard = requireStaff(container.staff);
+  registerOrganisationRoutes(app, container.organisations, guard);
   registerStaffRoutes(app, { staff: container.staff, grants: container.grants, access: container.staffAccess, userGuard: guard });
   registerHoldRoutes(app, container.holds, { staff: staffGuard, user: guard });
   registerReviewRoutes(app, container.review, staffGuard);

@@ -148,6 +148,15 @@ const rows: Row[] = [
     expect: signedIn(200, 404),
   },
 
+  // ... and read and change its settings.
+  { route: 'GET /v1/orgs/{id}/settings', setup: orgWithPendingRequest, request: (fx) => ({ url: `/v1/orgs/${fx.ids.org}/settings` }), expect: signedIn(200, 404) },
+  {
+    route: 'PATCH /v1/orgs/{id}/settings',
+    setup: orgWithPendingRequest,
+    request: (fx) => ({ url: `/v1/orgs/${fx.ids.org}/settings`, payload: { trainingConsent: true } }),
+    expect: signedIn(200, 404),
+  },
+
   // The public audit log.
   { route: 'GET /v1/audit/checkpoint', request: () => ({ url: '/v1/audit/checkpoint' }), expect: everyone(200) },
   { route: 'GET /v1/audit/consistency', request: () => ({ url: '/v1/audit/consistency?from=1' }), expect: everyone(200) },

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/executor.js';
+import { forbidden, notFound } from '../../lib/errors.js';
 import type { OrganisationRow } from '../../db/schema.js';
 
 export async function findOrganisationByInvite(exec: Executor, inviteTokenHash: Buffer): Promise<OrganisationRow | null> {
@@ -14,4 +15,22 @@ export async function insertOrganisation(exec: Executor, org: Omit<OrganisationR
 
 export async function listOrganisations(exec: Executor) {
   return exec.selectFrom('organisations').selectAll().orderBy('created_at').execute();
+}
+
+/** A signed-in member calling an organisation route. */
+export interface OrgCaller {
+  accountId: string;
+  orgId: string | null;
+  pseudonym: string;
+}
+
+/**
+ * Refuses unless the caller administers `orgId`: another organisation's resources are not found
+ * (never forbidden), a member who is not an administrator is forbidden. `what` names the action
+ * for the refusal message.
+ */
+export async function requireOrgAdmin(exec: Executor, caller: OrgCaller, orgId: string, what: string): Promise<void> {
+  if (caller.orgId !== orgId) throw notFound('organisation');
+  const me = await exec.selectFrom('accounts').select(['org_admin']).where('id', '=', caller.accountId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!me?.org_admin) throw forbidden('not_org_admin', `only an administrator of the organisation may ${what}`);
 }

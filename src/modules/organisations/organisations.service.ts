@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Policy } from '../../policy/index.js';
 import { badRequest, notFound } from '../../lib/errors.js';
 import { newToken, sha256, uuidv7 } from '../../lib/ids.js';
-import { insertOrganisation, listOrganisations } from './organisations.repository.js';
+import { insertOrganisation, listOrganisations, requireOrgAdmin, type OrgCaller } from './organisations.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { recomputeDeadlines } from '../retention/retention.service.js';
 
@@ -88,10 +88,13 @@ export function createOrganisationsModule({ db, clock, policy }: OrganisationsDe
      * every member's conversations recomputed under them (a shorter window applies at once, P10),
      * and the audit entry naming what changed, with the new values. Members' accounts are locked first,
      * as a consent change does, so messages being written wait and then follow the new settings.
+     * Without `by` the operator changes them (the command line); with it, one of the
+     * organisation's administrators.
      */
-    async updateSettings(orgId: string, change: OrganisationSettingsChange) {
+    async updateSettings(orgId: string, change: OrganisationSettingsChange, by?: OrgCaller) {
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
+        if (by) await requireOrgAdmin(trx, by, orgId, "change the organisation's settings");
         const org = await trx.selectFrom('organisations').selectAll().where('id', '=', orgId).forUpdate().executeTakeFirst();
         if (!org) throw notFound('organisation');
         const before = {
@@ -127,12 +130,31 @@ export function createOrganisationsModule({ db, clock, policy }: OrganisationsDe
         await appendAudit(trx, {
           kind: 'org.settings',
           at: now,
-          actor: 'operator',
+          actor: by ? `org-admin:${by.pseudonym}` : 'operator',
           subject: null,
           refs: { org: orgId, changed, retentionDays: after.retentionDays, trainingConsent: after.trainingConsent, requireMfa: after.requireMfa, accessApprovalRequired: after.accessApprovalRequired, previousRetentionDays: before.retentionDays },
         });
         return { id: orgId, kind: org.kind, zeroDataRetention: org.zero_data_retention, ...after, changed, recomputedConversations };
       });
+    },
+
+    /** The settings as an administrator of the organisation sees them. */
+    async settings(caller: OrgCaller, orgId: string) {
+      await requireOrgAdmin(db, caller, orgId, "see the organisation's settings");
+      const org = await db.selectFrom('organisations').selectAll().where('id', '=', orgId).executeTakeFirst();
+      if (!org) throw notFound('organisation');
+      const bounds = org.kind === 'api' ? null : policy.retention.conversations[org.kind];
+      return {
+        id: org.id,
+        name: org.name,
+        kind: org.kind,
+        zeroDataRetention: org.zero_data_retention,
+        retentionDays: org.retention_days,
+        retentionBounds: bounds ? { minDays: bounds.minDays, maxDays: bounds.maxDays, defaultDays: bounds.defaultDays } : null,
+        trainingConsent: org.training_consent,
+        requireMfa: org.require_mfa,
+        accessApprovalRequired: org.access_approval_required,
+      };
     },
 
     async list() {

@@ -11,9 +11,10 @@ import {
   type AccessSubject,
   type Policy,
 } from '../../policy/index.js';
-import { AppError, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { requireOrgAdmin, type OrgCaller } from '../organisations/organisations.repository.js';
 import type { StaffContext } from './staff.service.js';
 import {
   conversationOwner,
@@ -42,13 +43,6 @@ export interface GrantInput {
   caseRef: string;
   ttlMinutes: number;
   supportRequestRef?: string | undefined;
-}
-
-/** The caller of an organisation route: a signed-in member of the organisation. */
-export interface OrgCaller {
-  accountId: string;
-  orgId: string | null;
-  pseudonym: string;
 }
 
 /** A refusal carries the decision's reason as its stable code, and nothing about the data. */
@@ -97,12 +91,7 @@ export function createGrantsModule({ db, clock, policy }: GrantsDeps) {
     );
   }
 
-  async function orgAdminOf(exec: Executor, caller: OrgCaller, orgId: string) {
-    // Another organisation's resources are not found, never forbidden.
-    if (caller.orgId !== orgId) throw notFound('organisation');
-    const me = await exec.selectFrom('accounts').select(['org_admin']).where('id', '=', caller.accountId).where('deleted_at', 'is', null).executeTakeFirst();
-    if (!me?.org_admin) throw forbidden('not_org_admin', 'only an administrator of the organisation may answer access requests');
-  }
+  const orgAdminOf = (exec: Executor, caller: OrgCaller, orgId: string) => requireOrgAdmin(exec, caller, orgId, 'answer access requests');
 
   async function answer(caller: OrgCaller, orgId: string, grantId: string, approve: boolean) {
     const now = clock.now();
