@@ -1,6 +1,6 @@
 import type { PiiEntityType, PiiSpan, Recognizer, ScanInput } from './types.js';
 import { resolveOverlaps } from './resolve.js';
-import { SHAPE, textFeatures } from './features.js';
+import { SHAPE, hasMidSentenceCapital, textFeatures } from './features.js';
 import { alignedLower } from './recognizers/tokens.js';
 import { findDomains, findEmails, findIpAddresses, findUrls } from './recognizers/network.js';
 import { findCreditCards, findDriverLicenses, findIbans, findSsns } from './recognizers/identifiers.js';
@@ -40,9 +40,6 @@ const RECOGNIZERS: readonly Recognizer[] = [
   findNamedEntities,
 ];
 
-/** Upper case after a word inside a sentence (not the pronoun "I"): the writer uses capitals. */
-const MID_SENTENCE_CAPITAL = /[\p{L}\p{N},;)]\s+(?!I\b|I['’])\p{Lu}/u;
-
 export function scanInput(text: string): ScanInput {
   const features = textFeatures(text);
   const hasLower = (features.shape & SHAPE.ASCII_LOWER) !== 0 || /\p{Ll}/u.test(text);
@@ -50,7 +47,7 @@ export function scanInput(text: string): ScanInput {
     text,
     // toLowerCase can change length for a few scripts; offsets must stay aligned with the text.
     lower: alignedLower(text),
-    caseless: !hasLower || !MID_SENTENCE_CAPITAL.test(text),
+    caseless: !hasLower || !hasMidSentenceCapital(text),
     hasDigit: features.digits > 0,
     features,
     tokens: undefined,

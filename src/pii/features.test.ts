@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SHAPE, textFeatures } from './features.js';
-import { lastLetterRun, mayPrecede, lastRuns } from './recognizers/context-words.js';
+import { SHAPE, hasMidSentenceCapital, textFeatures } from './features.js';
+import { contextTest, lastLetterRun, lineBefore, precededBy } from './recognizers/context-words.js';
 import { execAll } from './recognizers/exec-all.js';
 import { scanInput } from './engine.js';
 import { hasWord, wordsWith } from './recognizers/shared.js';
@@ -64,6 +64,12 @@ describe('textFeatures', () => {
       expect(f.maxOpaqueRun).toBe(Math.max(0, ...(text.match(/[A-Za-z0-9+/_=.-]+/g) ?? []).map((r) => r.length)));
     }
   });
+
+  it('finds a capital inside a sentence exactly where the regex it replaced does', () => {
+    const re = /[\p{L}\p{N},;)]\s+(?!I\b|I['’])\p{Lu}/u;
+    const texts = [...randomStrings(20000, "aBIÉé1,;). \t\n\u00a0\u2003'’_x𝐀Ω", 11), 'I said I am here', 'ok, I’m Bob', 'hello World', 'x  \u00a0Émile'];
+    for (const text of texts) expect({ text, found: hasMidSentenceCapital(text) }).toEqual({ text, found: re.test(text) });
+  });
 });
 
 describe('word tests', () => {
@@ -80,16 +86,32 @@ describe('word tests', () => {
 
   it('rules out a context regex only when its phrases cannot end before the word', () => {
     const re = /\b(?:name is|call me|i'm|thank you)\s*[,:]?\s*$/;
-    const runs = lastRuns('is me m you');
+    const test = contextTest(re, 'is me m you');
     for (const text of ['my name is Bob', "i'm Bob", 'thank you, Bob', 'hello Bob', 'call me:  Bob', 'x\nis Bob', 'fiancé Bob']) {
       const lower = text.toLowerCase();
       const pos = lower.lastIndexOf('bob');
       let pre = lower.slice(Math.max(0, pos - 48), pos);
       pre = pre.slice(pre.lastIndexOf('\n') + 1);
-      expect(mayPrecede(lower, pos, runs, re, () => pre)).toBe(re.test(pre));
+      expect(lineBefore(lower, pos)).toBe(pre);
+      expect(precededBy(lower, pos, test)).toBe(re.test(pre));
     }
     expect(lastLetterRun("i'm ", 4)).toBe('m');
     expect(lastLetterRun('café ', 5)).toBeUndefined();
+  });
+
+  it('answers a list of literal phrases as its regex does', () => {
+    const re = /\b(?:in|at|moved to|co-founder of|according to the)\s*$/;
+    const test = contextTest(re, 'in at to of the');
+    expect(test.literal).toBeDefined();
+    const pieces = ['in', 'at', 'to', 'of', 'the', 'moved', 'co-founder', 'according', 'origin', 'x', '5', '_', ' ', ' ', '  ', ',', '\n', '\u00a0', 'é', '-'];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % pieces.length;
+    for (let n = 0; n < 5000; n++) {
+      let text = '';
+      for (let k = next() % 9; k >= 0; k--) text += pieces[next()];
+      const pos = text.length;
+      expect(precededBy(text, pos, test)).toBe(re.test(lineBefore(text, pos)));
+    }
   });
 });
 

@@ -66,14 +66,17 @@ for (const c of [43, 47, 95, 61, 46, 45]) CLASS[c] = OPAQUE;
 for (const c of [32, 9, 10, 11, 12, 13]) CLASS[c] = SPACE;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/**
+ * The character code at `i`, 0 past the end: reads look up to three characters ahead, and an
+ * out-of-bounds charCodeAt makes V8 throw away and recompile the optimised loop. (A module-level
+ * function rather than a closure in textFeatures: a closure is allocated, and named by tsx, per call.)
+ */
+const codeAt = (text: string, n: number, i: number) => (i < n ? text.charCodeAt(i) : 0);
 const NON_ASCII_SPACE = /\s/;
 const NON_ASCII_LETTER = /[\p{L}\p{M}]/u;
 
 export function textFeatures(text: string): TextFeatures {
   const n = text.length;
-  // Reads look up to three characters ahead: 0 past the end, since an out-of-bounds charCodeAt
-  // makes V8 throw away and recompile the optimised loop.
-  const at = (i: number) => (i < n ? text.charCodeAt(i) : 0);
   let shape = 0;
   let digits = 0;
   let colons = 0;
@@ -103,7 +106,7 @@ export function textFeatures(text: string): TextFeatures {
     if (c >= 128) shape |= SHAPE.NON_ASCII;
     else if ((c === 39 || c === 45) && i > 0 && i + 1 < n) {
       const p = text.charCodeAt(i - 1);
-      const q = at(i + 1);
+      const q = codeAt(text, n, i + 1);
       if (p < 128 && CLASS[p]! & (LETTER | DIGIT) && q < 128 && CLASS[q]! & (LETTER | DIGIT)) shape |= SHAPE.JOINED;
     }
     if (cls & OPAQUE) {
@@ -126,25 +129,25 @@ export function textFeatures(text: string): TextFeatures {
         const p = text.charCodeAt(i - 1);
         if (p >= 65 && p <= 90) shape |= SHAPE.UPPER_DIGIT;
       }
-      const next = at(i + 1);
-      const next2 = at(i + 2);
+      const next = codeAt(text, n, i + 1);
+      const next2 = codeAt(text, n, i + 2);
       if ((next === 45 || next === 47 || next === 46) && isDigit(next2)) {
         shape |= SHAPE.DIGIT_SEP_DIGIT;
         if (next === 46) shape |= SHAPE.DIGIT_DOT_DIGIT;
       }
       if (digitRun >= 4 && next === 45 && isDigit(next2)) shape |= SHAPE.Y4_DASH_DIGIT;
       if (digitRun >= 4 && next === 47) shape |= SHAPE.Y4_SLASH;
-      if ((next === 58 || next === 46 || next === 104 || next === 72) && next2 >= 48 && next2 <= 53 && isDigit(at(i + 3))) shape |= SHAPE.CLOCK;
+      if ((next === 58 || next === 46 || next === 104 || next === 72) && next2 >= 48 && next2 <= 53 && isDigit(codeAt(text, n, i + 3))) shape |= SHAPE.CLOCK;
       if (next === 48 && (next2 === 115 || next2 === 83)) shape |= SHAPE.DECADE;
       // digit, optional white space, then "a"/"p" + optional "." + "m", or "y".
       let k = i + 1;
       let ch = next;
-      if (ch < 128 ? CLASS[ch]! & SPACE : NON_ASCII_SPACE.test(text.charAt(k))) ch = at(++k);
+      if (ch < 128 ? CLASS[ch]! & SPACE : NON_ASCII_SPACE.test(text.charAt(k))) ch = codeAt(text, n, ++k);
       const lowerCh = ch | 0x20;
       if (lowerCh === 121 && ch >= 65) shape |= SHAPE.DIGIT_Y;
       if ((lowerCh === 97 || lowerCh === 112) && ch >= 65) {
-        let m = at(k + 1);
-        if (m === 46) m = at(k + 2);
+        let m = codeAt(text, n, k + 1);
+        if (m === 46) m = codeAt(text, n, k + 2);
         if ((m | 0x20) === 109 && m >= 65) shape |= SHAPE.AM_PM;
       }
       // white space before this digit, after "m", "s" or "e" (or any letter for WORD_SPACE_DIGIT).
@@ -169,8 +172,8 @@ export function textFeatures(text: string): TextFeatures {
         letterRun = 0;
         if (c === 46 && i > 0) {
           const p = text.charCodeAt(i - 1);
-          const a = at(i + 1);
-          const b = at(i + 2);
+          const a = codeAt(text, n, i + 1);
+          const b = codeAt(text, n, i + 2);
           if (p < 128 && CLASS[p]! & (LETTER | DIGIT) && a < 128 && CLASS[a]! & LETTER && b < 128 && CLASS[b]! & LETTER) shape |= SHAPE.DOMAIN;
         }
       }
@@ -178,4 +181,50 @@ export function textFeatures(text: string): TextFeatures {
     }
   }
   return { shape, digits, colons, maxOpaqueRun };
+}
+
+/** `\s` of JavaScript regexes. */
+function isSpaceCode(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+const UPPER_CASE_LETTER = /^\p{Lu}/u;
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+
+/** The code point starting at `i` is an upper-case letter. */
+function upperAt(text: string, i: number, c: number): boolean {
+  if (c < 128) return c >= 65 && c <= 90;
+  return UPPER_CASE_LETTER.test(text.slice(i, i + 2));
+}
+
+/** The code point ending at `j` is a letter, a number, ",", ";" or ")". */
+function wordOrClauseEndAt(text: string, j: number): boolean {
+  const c = text.charCodeAt(j);
+  if (c < 128) return (CLASS[c]! & (LETTER | DIGIT)) !== 0 || c === 44 || c === 59 || c === 41;
+  const pair = c >= 0xdc00 && c <= 0xdfff && j > 0 && text.charCodeAt(j - 1) >= 0xd800 && text.charCodeAt(j - 1) <= 0xdbff;
+  return LETTER_OR_NUMBER.test(pair ? text.slice(j - 1, j + 1) : text.charAt(j));
+}
+
+const isAsciiWordCode = (c: number) => c < 128 && ((CLASS[c]! & (LETTER | DIGIT)) !== 0 || c === 95);
+
+/**
+ * Whether a capital follows a word inside a sentence, not the pronoun "I" (the writer uses
+ * capitals): what `/[\p{L}\p{N},;)]\s+(?!I\b|I['’])\p{Lu}/u` tests, found from the blanks alone
+ * instead of trying a Unicode regex at every position. A capital counts when the maximal run of
+ * white space before it is preceded by a letter, a number, ",", ";" or ")".
+ */
+export function hasMidSentenceCapital(text: string): boolean {
+  const n = text.length;
+  for (let i = 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    // Most characters are lower-case letters or spaces: ruled out by their code alone. Only the
+    // character right after white space can be the capital.
+    if (c < 65 || (c > 90 && c < 128) || !isSpaceCode(text.charCodeAt(i - 1)) || !upperAt(text, i, c)) continue;
+    if (c === 73 && !(i + 1 < n && isAsciiWordCode(text.charCodeAt(i + 1)))) continue; // "I", "I'm"
+    let j = i - 1;
+    while (j >= 0 && isSpaceCode(text.charCodeAt(j))) j--;
+    if (j >= 0 && wordOrClauseEndAt(text, j)) return true;
+  }
+  return false;
 }

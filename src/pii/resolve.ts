@@ -9,7 +9,14 @@ export function resolveOverlaps(candidates: readonly PiiSpan[], minScore: number
   const ranked = candidates
     .filter((s) => s.score >= minScore && s.end > s.start)
     .sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  // Kept spans stay sorted by start, so each candidate checks only its two neighbours.
+  return ranked.length > SMALL ? keepByCoverage(ranked) : keepBySortedInsert(ranked);
+}
+
+/** Up to this many findings (a chat message has a handful) a sorted insert is cheapest. */
+const SMALL = 64;
+
+/** Kept spans stay sorted by start, so each candidate checks only its two neighbours. */
+function keepBySortedInsert(ranked: readonly PiiSpan[]): PiiSpan[] {
   const kept: PiiSpan[] = [];
   for (const s of ranked) {
     let lo = 0;
@@ -25,4 +32,24 @@ export function resolveOverlaps(candidates: readonly PiiSpan[], minScore: number
     kept.splice(lo, 0, s);
   }
   return kept;
+}
+
+/**
+ * The same choice for a long document, where inserting into the middle of thousands of kept
+ * spans is quadratic: a candidate is kept when none of its characters is covered yet. Kept spans
+ * never overlap, so their starts differ and sorting them by start gives the same order.
+ */
+function keepByCoverage(ranked: readonly PiiSpan[]): PiiSpan[] {
+  let size = 0;
+  for (const s of ranked) if (s.end > size) size = s.end;
+  const covered = new Uint8Array(size);
+  const kept: PiiSpan[] = [];
+  for (const s of ranked) {
+    let free = true;
+    for (let k = s.start; k < s.end && free; k++) free = covered[k] === 0;
+    if (!free) continue;
+    covered.fill(1, s.start, s.end);
+    kept.push(s);
+  }
+  return kept.sort((a, b) => a.start - b.start);
 }

@@ -55,7 +55,6 @@ const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M
 const NUMBER_THEN_NAME = /\d[A-Za-z]?,?[ \t]+[\p{Lu}\d]/u;
 /** The last word of every ADDRESS_CUE phrase, which sits right before the number. */
 const CUE_RUNS = lastRuns('address addresses is was to at');
-const UNIT_HINT = /apt|apartment|suite|ste\./;
 const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
 
 /**
@@ -148,6 +147,11 @@ const STATE_ZIP = new RegExp(`\\b(?:${[...US_STATE_CODES].join('|')}),?[ \\t]+(\
 const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g;
 
+/** A street finding, unless too short to be one. (Not a closure: tsx names each closure it creates.) */
+function addStreet(streets: PiiSpan[], start: number, end: number, score: number): void {
+  if (end - start >= 4) streets.push({ type: 'STREET_ADDRESS', start, end, score });
+}
+
 export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
   const { text, lower, caseless, hasDigit } = input;
   const shape = input.features.shape;
@@ -156,17 +160,13 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
   }
   if (!hasDigit) return;
   const streets: PiiSpan[] = [];
-  const push = (start: number, end: number, score: number) => {
-    if (end - start < 4) return;
-    streets.push({ type: 'STREET_ADDRESS', start, end, score });
-  };
   // Each pattern below runs only when the words or characters it needs are in the text.
   if (caseless) {
     if (hasWord(input, LEX.STRONG_STREET_SUFFIX)) for (const m of execAll(ENGLISH_ANY, text)) {
       // Without capitals the street name must not be ordinary words ("3 miles down the road").
       const words = m[0].split(/[ \t]+/).slice(1, -1);
       if (words.some((w) => COMMON_WORDS.has(w.toLowerCase().replace(/[.,]$/, '')))) continue;
-      push(m.index, m.index + m[0].length, 0.85);
+      addStreet(streets, m.index, m.index + m[0].length, 0.85);
     }
   } else if (hasWord(input, LEX.STREET_SUFFIX) && NUMBER_THEN_NAME.test(text)) {
     // The street-type words of the text, as `\b[A-Za-z]{2,12}\b` would find them.
@@ -181,7 +181,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       if (!back) continue;
       ENGLISH_AFTER.lastIndex = index + word.length;
       const tail = ENGLISH_AFTER.exec(text);
-      push(index - back[0].length, index + word.length + (tail ? tail[0].length : 0), 0.85);
+      addStreet(streets, index - back[0].length, index + word.length + (tail ? tail[0].length : 0), 0.85);
     }
   }
   if (hasWord(input, LEX.STREET_PREFIX) && PREFIX_HINT.test(text)) {
@@ -193,7 +193,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       const m = execAt(PREFIX_FIRST_AT, text, at);
       if (!m) continue;
       end = at + m[0].length;
-      push(at, trimTrailingWords(text, at, end), 0.8);
+      addStreet(streets, at, trimTrailingWords(text, at, end), 0.8);
     }
     const tokens = tokensOf(input);
     end = 0;
@@ -204,7 +204,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       const m = execAt(NUMBER_PREFIX_AT, text, t.start);
       if (!m) continue;
       end = t.start + m[0].length;
-      push(t.start, trimTrailingWords(text, t.start, end), 0.75);
+      addStreet(streets, t.start, trimTrailingWords(text, t.start, end), 0.75);
     }
   }
   // Every pattern below needs a word followed by a number; most digit-bearing texts (dates,
@@ -221,9 +221,9 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     // The optional leading word must not be an ordinary word ("at Hauptstraße 5").
     const lead = m[1];
     const start = lead && COMMON_WORDS.has(lead.toLowerCase()) ? m.index + lead.length + 1 : m.index;
-    push(start, m.index + m[0].length, 0.8);
+    addStreet(streets, start, m.index + m[0].length, 0.8);
   }
-  if (lower.includes('box') || lower.includes('postfach')) for (const m of execAll(PO_BOX, text)) push(m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
+  if (lower.includes('box') || lower.includes('postfach')) for (const m of execAll(PO_BOX, text)) addStreet(streets, m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
   if (hasWord(input, LEX.MILITARY)) {
     let end = 0;
     for (const at of wordStarts(input, LEX.MILITARY)) {
@@ -231,20 +231,21 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       const m = execAt(MILITARY_AT, text, at);
       if (!m) continue;
       end = at + m[0].length;
-      push(at, end, 0.9);
+      addStreet(streets, at, end, 0.9);
     }
   }
-  if (UNIT_HINT.test(lower)) for (const m of execAll(STANDALONE_UNIT, text)) push(m.index, m.index + m[0].length, 0.5);
+  // The unit words STANDALONE_UNIT starts with, looked for as plain strings of the lower-cased text.
+  if (lower.includes('apt') || lower.includes('apartment') || lower.includes('suite') || lower.includes('ste.')) for (const m of execAll(STANDALONE_UNIT, text)) addStreet(streets, m.index, m.index + m[0].length, 0.5);
   if (text.includes('\n') || /^\s*\d/.test(text)) {
     for (const m of execAll(NUMBERED_LINE, text)) {
       const start = m.index + m[0].length - m[1]!.length;
-      push(start, start + m[1]!.length, 0.7);
+      addStreet(streets, start, start + m[1]!.length, 0.7);
     }
   }
   if (cueBeforeNumber(input)) for (const m of execAll(ADDRESS_CUE, text)) {
     const start = m.index + m[0].length;
     const rest = /^[^\n.?!;]{4,80}/.exec(text.slice(start));
-    if (rest) push(start, trimTrailingWords(text, start, start + rest[0].length), 0.7);
+    if (rest) addStreet(streets, start, trimTrailingWords(text, start, start + rest[0].length), 0.7);
   }
   // One postal address is one finding: building number, street, unit, town, region, postcode.
   for (const s of streets) {

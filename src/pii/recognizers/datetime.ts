@@ -1,8 +1,8 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { SHAPE } from '../features.js';
-import { execAll } from './exec-all.js';
+import { execAll, execAt, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { hasWord } from './shared.js';
+import { hasWord, wordsWith } from './shared.js';
 
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const LONG_MONTH = '(?:january|february|march|april|june|july|august|september|october|november|december)';
@@ -14,21 +14,24 @@ const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
 /**
  * `words`: the pattern can match without any digit in the text; `word`: words (bits of LEX) the
  * pattern cannot match without; `shape`: character shapes (features.ts) every match has. Most
- * texts skip most patterns on these tests alone.
+ * texts skip most patterns on these tests alone. `startsAt`: every match starts with a whole
+ * `\b` word with these bits (the month or weekday is followed by a space, a dot, a comma or a
+ * word boundary in the pattern), so the pattern is tried only at those words instead of at every
+ * position of a long document.
  */
-const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number }[] = [
+const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number }[] = [
   // ISO 8601 date with optional time and offset.
   { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95, shape: SHAPE.Y4_DASH_DIGIT },
   // Numeric day/month/year in either order; two- or four-digit year.
   { re: /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([/.-])(?:0?[1-9]|[12]\d|3[01])\1(?:1[89]\d{2}|20\d{2}|\d{2})(?![\d/]|[.-]\d)/g, score: 0.85, shape: SHAPE.DIGIT_SEP_DIGIT },
   { re: new RegExp(`\\b${YEAR}/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\\d|3[01])\\b`, 'g'), score: 0.85, shape: SHAPE.Y4_SLASH },
   // "March 5, 2024", "Mar 5th", "March 2024".
-  { re: new RegExp(`\\b${MONTH}\\.? ${DAY}(?:,? ${YEAR})?(?:,? (?:at )?${TIME})?\\b`, 'gi'), score: 0.85, month: true },
-  { re: new RegExp(`\\b${LONG_MONTH},? ${YEAR}\\b`, 'gi'), score: 0.85, month: true },
+  { re: new RegExp(`\\b${MONTH}\\.? ${DAY}(?:,? ${YEAR})?(?:,? (?:at )?${TIME})?\\b`, 'gi'), score: 0.85, month: true, startsAt: LEX.MONTH },
+  { re: new RegExp(`\\b${LONG_MONTH},? ${YEAR}\\b`, 'gi'), score: 0.85, month: true, startsAt: LEX.MONTH },
   // "5 March 2024", "5th of March".
   { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
   // Weekday, optionally with a part of day or a date after it.
-  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY },
+  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
   // Clock times: "14:30", "9.45pm", "7 am".
   { re: new RegExp(`(?<![\\d:.])${TIME}(?![\\d:])`, 'gi'), score: 0.6, shape: SHAPE.CLOCK },
   { re: /\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[ap]m\b)/gi, score: 0.8, shape: SHAPE.AM_PM },
@@ -40,15 +43,34 @@ const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: b
   { re: /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago\b/gi, score: 0.45, words: true, word: LEX.AGO },
 ];
 
+/**
+ * What `execAll(re, text)` finds when every match starts at a `\b` word with `flags`: the words
+ * are tried in text order, skipping those inside the previous match, as the global search does.
+ */
+function execAtWords(input: ScanInput, re: RegExp, flags: number): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  const words = wordsWith(input, flags);
+  let end = 0;
+  for (let p = 0; p < words.length; p += 2) {
+    const at = words[p]!;
+    if (at < end) continue;
+    const m = execAt(re, input.text, at);
+    if (!m) continue;
+    found.push(m);
+    end = at + m[0].length;
+  }
+  return found;
+}
+
 export function findDates(input: ScanInput, out: PiiSpan[]): void {
   const { text, hasDigit } = input;
   const shapes = input.features.shape;
-  for (const { re, score, words, month, group, shape, word } of PATTERNS) {
+  for (const { re, score, words, month, group, shape, word, startsAt } of PATTERNS) {
     if (!words && !hasDigit) continue;
     if (shape !== undefined && !(shapes & shape)) continue;
     if (month && !hasWord(input, LEX.MONTH)) continue;
     if (word !== undefined && !hasWord(input, word)) continue;
-    for (const m of execAll(re, text)) {
+    for (const m of matchesOf(input, re, startsAt)) {
       const start = group ? m.index + m[0].length - m[group]!.length : m.index;
       let end = m.index + m[0].length;
       // A trailing "a.m." keeps its dot; other trailing dots are sentence punctuation.
@@ -60,22 +82,31 @@ export function findDates(input: ScanInput, out: PiiSpan[]): void {
 
 /**
  * `hint`: a string of the lower-cased text, or `shape` a character shape (features.ts), that every
- * match of `re` has.
+ * match of `re` has; `startsAt` as for PATTERNS.
  */
-const AGE_PATTERNS: readonly { re: RegExp; score: number; hint?: string; shape?: number }[] = [
+const AGE_PATTERNS: readonly { re: RegExp; score: number; hint?: string; shape?: number; startsAt?: number }[] = [
   { re: /\b(\d{1,3})(?:\s|-)?(?:years?|yrs?|y\.?o\.?|yo)(?:\s|-)?old\b/gi, score: 0.95, hint: 'old' },
   { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])/gi, score: 0.85, shape: SHAPE.DIGIT_Y },
   { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: 'age' },
   { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85, hint: 'turn' },
-  { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, shape: SHAPE.MSE_SPACE_DIGIT },
+  { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, shape: SHAPE.MSE_SPACE_DIGIT, startsAt: LEX.AGE_LEAD },
   { re: /\b(?:a|an)\s+(\d{1,3})(?:-|\s)(?:year|yr)(?:-|\s)old\b/gi, score: 0.95, hint: 'old' },
 ];
 
-export function findAges({ text, lower, hasDigit, features }: ScanInput, out: PiiSpan[]): void {
+/** Sticky copies of the patterns tried only at their words. */
+const STICKY_AT = new Map([...PATTERNS, ...AGE_PATTERNS].filter((p) => p.startsAt !== undefined).map((p) => [p.re, sticky(p.re)]));
+
+/** The matches of a pattern of PATTERNS or AGE_PATTERNS, found over the text or at its words. */
+function matchesOf(input: ScanInput, re: RegExp, startsAt: number | undefined): RegExpExecArray[] {
+  return startsAt === undefined ? execAll(re, input.text) : execAtWords(input, STICKY_AT.get(re)!, startsAt);
+}
+
+export function findAges(input: ScanInput, out: PiiSpan[]): void {
+  const { lower, hasDigit, features } = input;
   if (!hasDigit) return;
-  for (const { re, score, hint, shape } of AGE_PATTERNS) {
+  for (const { re, score, hint, shape, startsAt } of AGE_PATTERNS) {
     if (hint !== undefined ? !lower.includes(hint) : !(features.shape & shape!)) continue;
-    for (const m of execAll(re, text)) {
+    for (const m of matchesOf(input, re, startsAt)) {
       const value = m[1]!;
       const n = Number(value);
       if (n > 125) continue;

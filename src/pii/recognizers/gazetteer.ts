@@ -57,7 +57,9 @@ export function lookupAt(text: string, tokens: readonly Token[], i: number): Gaz
       const tk = tokens[i + k]!;
       const from = tokens[i + k - 1]!.end;
       const gap = tk.start - from;
-      ok = tk.lower === entry.words[k] && gap <= 2 && text.charCodeAt(from) !== 10 && (gap < 2 || text.charCodeAt(from + 1) !== 10);
+      const word = entry.words[k]!;
+      // Compared in place in the lower-cased text: no token is sliced for a phrase that fails.
+      ok = tk.length === word.length && tk.lowerText.startsWith(word, tk.start) && gap <= 2 && text.charCodeAt(from) !== 10 && (gap < 2 || text.charCodeAt(from + 1) !== 10);
     }
     if (ok) return { entry, first: i, last: i + n - 1 };
   }

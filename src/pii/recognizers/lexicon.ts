@@ -31,7 +31,10 @@ export const LEX = {
   JOB_STOP: 8192,
   // Words other recognisers need before their patterns can match (see `hasWord` in shared.ts).
   WEEKDAY: 1 << 14,
-  /** yesterday, today, tomorrow, tonight, day, last, next, this. */
+  /**
+   * yesterday, today, tomorrow, tonight and the periods after "last/next/this" (week, month,
+   * summer…): every relative date of datetime.ts has one of them (or a weekday) as a whole word.
+   */
   RELATIVE_DAY: 1 << 15,
   AGO: 1 << 16,
   MONTH: 1 << 17,
@@ -46,6 +49,8 @@ export const LEX = {
   MILITARY: 1 << 24,
   /** Starts a gazetteer phrase (see slotGazetteer). */
   GAZETTEER: 1 << 25,
+  /** First words of "I'm 25", "she is 30", "was 12" (the age-after-a-verb pattern of datetime.ts). */
+  AGE_LEAD: 1 << 26,
 } as const;
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -96,7 +101,7 @@ function build(): Map<string, LexEntry> {
   for (const w of SURNAMES) if (!COMMON_WORDS.has(w) && !PARTICLES.has(w) && w.length > 1) entry(w).flags |= LEX.SURNAME;
   mark(WEEKDAYS, LEX.WEEKDAY);
   mark(WEEKDAYS.map((w) => w + 's'), LEX.WEEKDAY);
-  mark(['yesterday', 'today', 'tomorrow', 'tonight', 'day', 'last', 'next', 'this'], LEX.RELATIVE_DAY);
+  mark(['yesterday', 'today', 'tomorrow', 'tonight', 'week', 'weekend', 'month', 'year', 'spring', 'summer', 'autumn', 'fall', 'winter'], LEX.RELATIVE_DAY);
   mark(['ago'], LEX.AGO);
   mark(MONTHS, LEX.MONTH);
   mark(SECRET_LABELS, LEX.SECRET_LABEL);
@@ -107,6 +112,7 @@ function build(): Map<string, LexEntry> {
   mark(STRONG_SUFFIXES, LEX.STRONG_STREET_SUFFIX);
   mark([...STREET_PREFIXES].map(noDot), LEX.STREET_PREFIX);
   mark(['psc', 'unit', 'cmr', 'usns', 'usnv', 'uss', 'uscgc'], LEX.MILITARY);
+  mark(['i', 'im', 'he', 'she', 'they', 'was', 'were', 'am'], LEX.AGE_LEAD);
   for (const [first, list] of buildGazetteer()) entry(first).gaz = list;
   return map;
 }
@@ -127,16 +133,24 @@ interface Table {
    * starts in `chars` and its length.
    */
   slots: Int32Array;
+  /**
+   * One bit per value of the hash's upper 16 bits, set for every listed word. A clear bit proves
+   * a word unlisted from 8 KB that stay in the cache, before the table (hundreds of KB, a cache
+   * miss per probe) is touched: most words of a text are not in the lists.
+   */
+  filter: Uint8Array;
   chars: string;
   /** Gazetteer phrases by slot, for the few words that start one (flag GAZETTEER). */
   gaz: Map<number, readonly Entry[]>;
 }
 
+const FILTER_BITS = 1 << 16;
+
 function buildTable(): Table {
   const map = build();
   let size = 1024;
   while (size < map.size * 2) size *= 2;
-  const table: Table = { mask: size - 1, slots: new Int32Array(size * 4), chars: '', gaz: new Map() };
+  const table: Table = { mask: size - 1, slots: new Int32Array(size * 4), filter: new Uint8Array(FILTER_BITS / 8), chars: '', gaz: new Map() };
   const parts: string[] = [];
   let offset = 0;
   for (const [word, entry] of map) {
@@ -144,6 +158,7 @@ function buildTable(): Table {
     let slot = h & table.mask;
     while (table.slots[slot * 4] !== 0) slot = (slot + 1) & table.mask;
     table.slots[slot * 4] = h;
+    table.filter[(h >>> 16) >>> 3] = table.filter[(h >>> 16) >>> 3]! | (1 << ((h >>> 16) & 7));
     table.slots[slot * 4 + 1] = entry.gaz ? entry.flags | LEX.GAZETTEER : entry.flags;
     table.slots[slot * 4 + 2] = offset;
     table.slots[slot * 4 + 3] = word.length;
@@ -161,6 +176,8 @@ const table = () => (cached ??= buildTable());
 /** The slot of the lower-case word at [start, end) of `lower` (`hash` from wordHash), or -1. */
 export function lexSlot(lower: string, start: number, end: number, hash: number): number {
   const t = table();
+  const high = hash >>> 16;
+  if ((t.filter[high >>> 3]! & (1 << (high & 7))) === 0) return -1;
   const len = end - start;
   const slots = t.slots;
   const mask = t.mask;

@@ -2,7 +2,7 @@ import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
 import { COUNTRIES } from '../data/places.js';
 import { lookupAt } from './gazetteer.js';
 import { LEX } from './lexicon.js';
-import { lastRuns, mayPrecede } from './context-words.js';
+import { contextTest, precededBy } from './context-words.js';
 import { tokensOf } from './shared.js';
 import type { Token } from './tokens.js';
 
@@ -28,16 +28,16 @@ const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied
 /** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
 const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
 
-/** The last letter run of every phrase of the regexes above (see context-words.ts). */
-const STRONG_PERSON_RUNS = lastRuns(`is s are was name surname named him her called me m am im hi hello hey dear thanks you says said told asked ask
+/** The regexes above with the last letter run of every phrase (see context-words.ts). */
+const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surname named him her called me m am im hi hello hey dear thanks you says said told asked ask
   tell cc attn regards cheers sincerely congrats congratulations birthday bye goodbye uncle aunt auntie son daughter wife husband brother sister
   mom mum dad friend boss colleague coworker kid father mother grandfather grandmother grandma grandpa nephew niece cousin boyfriend girlfriend
   starring to by married marry meet met my`);
-const LOCATION_RUNS = lastRuns('in from at near to visit visiting visited of outside across around');
-const ORG_RUNS = lastRuns('for at by is joined of the to support company startup firm brand');
-const AT_RUNS = lastRuns('at');
-const LANGUAGE_RUNS = lastRuns('speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
-const CASELESS_PERSON_RUNS = lastRuns('is s name named him her called me hi hello hey dear thanks you');
+const LOCATION = contextTest(LOCATION_BEFORE, 'in from at near to visit visiting visited of outside across around');
+const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand');
+const AT = contextTest(AT_AS, 'at');
+const LANGUAGE = contextTest(LANGUAGE_BEFORE, 'speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
+const CASELESS_PERSON = contextTest(CASELESS_PERSON_BEFORE, 'is s name named him her called me hi hello hey dear thanks you');
 
 /** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
 const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
@@ -55,6 +55,9 @@ interface Ctx {
   persons: number[];
   /** Where each PERSON finding ends. */
   personEnds: Set<number>;
+  /** The last `after` text cut, and the token it was cut after (-1: none yet). */
+  afterToken: number;
+  afterText: string;
 }
 
 /** Word-list facts of a token, from its one lexicon look-up (lexicon.ts). */
@@ -75,27 +78,23 @@ function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, 
   for (let k = a; k <= b; k++) c.used[k] = 1;
 }
 
-/** Text on the same line before token `i` (lower case, at most 48 characters). */
-function before(c: Ctx, i: number): string {
-  const start = c.tokens[i]!.start;
-  const from = Math.max(0, start - 48);
-  const slice = c.lower.slice(from, start);
-  const nl = slice.lastIndexOf('\n');
-  return nl >= 0 ? slice.slice(nl + 1) : slice;
-}
-
+/** Text on the same line after token `j` (lower case, at most 48 characters), cut once per token. */
 function after(c: Ctx, j: number): string {
+  if (c.afterToken === j) return c.afterText;
   const end = c.tokens[j]!.end;
   const slice = c.lower.slice(end, end + 48);
   const nl = slice.indexOf('\n');
-  return nl >= 0 ? slice.slice(0, nl) : slice;
+  c.afterToken = j;
+  c.afterText = nl >= 0 ? slice.slice(0, nl) : slice;
+  return c.afterText;
 }
 
 /** A single space or tab (or ". " after an initial) joins two words of one name. */
 function joined(c: Ctx, a: Token, b: Token): boolean {
-  const gap = c.text.slice(a.end, b.start);
-  if (gap === ' ' || gap === '\t') return true;
-  return gap === '. ' && a.text.length === 1;
+  const gap = b.start - a.end;
+  const first = gap > 0 ? c.text.charCodeAt(a.end) : -1;
+  if (gap === 1) return first === 32 || first === 9;
+  return gap === 2 && first === 46 && c.text.charCodeAt(a.end + 1) === 32 && a.length === 1;
 }
 
 /** Every token in [a, k) is an occupation word, an ordinary word or a sentence opener ("Producer James"). */
@@ -129,23 +128,23 @@ function gazetteerPass(c: Ctx): void {
     const capital = !c.caseless && (t.cap || t.upper);
     if (ambiguous) {
       if (!capital) continue;
-      if (type === 'ORGANIZATION' && (t.text.length <= 3 ? !t.upper : t.initial && !t.upper)) continue;
+      if (type === 'ORGANIZATION' && (t.length <= 3 ? !t.upper : t.initial && !t.upper)) continue;
       if (type === 'NRP' && t.initial && !t.upper) continue;
     } else if (!c.caseless && !capital && type !== 'NRP') {
       // In text that uses capitals, a lower-case "jordan" or "turkey" is a word, not a place.
-      if (t.text.length <= 4 || isCommon(t)) continue;
+      if (t.length <= 4 || isCommon(t)) continue;
     }
     // "Denzel Washington", "Paris Hilton": a place word inside a personal name.
     if (type === 'LOCATION' && capital) {
       const prevIsName = prev && joined(c, prev, t) && nameLike(prev) && isFirstName(prev) && !c.used[i - 1];
       const nextIsName = next && joined(c, tokens[hit.last]!, next) && nameLike(next) && !isCommon(next) && hit.first === hit.last && isFirstName(t);
       if (prevIsName || nextIsName) continue;
-      if (isFirstName(t) && hit.first === hit.last && !mayPrecede(c.lower, t.start, LOCATION_RUNS, LOCATION_BEFORE, () => before(c, i)) && PERSON_AFTER.test(after(c, i))) continue;
+      if (isFirstName(t) && hit.first === hit.last && !precededBy(c.lower, t.start, LOCATION) && PERSON_AFTER.test(after(c, i))) continue;
     }
     // A place or group word that starts an organisation's name ("Singapore Airlines", "American Express Bank").
     if (next && !c.caseless && joined(c, tokens[hit.last]!, next) && nameLike(next) && has(next, LEX.ORG_SUFFIX)) continue;
     // "studying English", "speaks French": a language, not a group of people.
-    if (type === 'NRP' && hit.first === hit.last && mayPrecede(c.lower, t.start, LANGUAGE_RUNS, LANGUAGE_BEFORE, () => before(c, i))) continue;
+    if (type === 'NRP' && hit.first === hit.last && precededBy(c.lower, t.start, LANGUAGE)) continue;
     const score = type === 'NRP' ? 0.8 : ambiguous ? 0.6 : 0.8;
     emit(c, type, hit.first, hit.last, score);
   }
@@ -165,18 +164,22 @@ function honorificPass(c: Ctx): void {
     if (gap !== ' ') continue;
     if (!(c.caseless ? n.alpha && !isCommon(n) : nameLike(n))) continue;
     let j = i + 1;
-    // Without capitals only listed names extend the name after the title ("mr. elliott flew").
-    const extends_ = (k: number) => (c.caseless ? tokens[k]!.alpha && (isFirstName(tokens[k]!) || isSurname(tokens[k]!)) : nameLike(tokens[k]!) || isInitial(c, k));
-    while (j + 1 < tokens.length && j - i < 4 && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && extends_(j + 1)) j++;
+    while (j + 1 < tokens.length && j - i < 4 && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && extendsTitledName(c, j + 1)) j++;
     c.spans.push({ type: 'TITLE', start: t.start, end: t.end + dot, score: strong ? 0.85 : 0.6 });
     c.used[i] = 1;
     emit(c, 'PERSON', i + 1, j, strong ? 0.85 : 0.7);
   }
 }
 
+/** Token `k` continues the name after a title; without capitals only listed names do ("mr. elliott flew"). */
+function extendsTitledName(c: Ctx, k: number): boolean {
+  const t = c.tokens[k]!;
+  return c.caseless ? t.alpha && (isFirstName(t) || isSurname(t)) : nameLike(t) || isInitial(c, k);
+}
+
 function isInitial(c: Ctx, k: number): boolean {
   const t = c.tokens[k]!;
-  return t.text.length === 1 && t.cap && (c.text[t.end] === '.' || c.text[t.end] === ' ');
+  return t.length === 1 && t.cap && (c.text[t.end] === '.' || c.text[t.end] === ' ');
 }
 
 /** "University of Helsinki", "Bank of America". */
@@ -216,12 +219,13 @@ function onOwnLine(text: string, first: Token, last: Token): boolean {
 }
 
 /** "Anna: see you at six": a name at the start of a line followed by a colon. */
-function isSpeaker(text: string, first: Token, last: Token, post: () => string): boolean {
+function isSpeaker(c: Ctx, b: number, first: Token, last: Token): boolean {
+  const { text } = c;
   // Only a colon or a space can start "\s*:"; most chunks are followed by neither.
   if (last.end >= text.length) return false;
   const next = text.charCodeAt(last.end);
   if (next !== 58 && next !== 32 && !(next >= 9 && next <= 13 && next !== 10) && !(next > 127 && /\s/.test(text[last.end]!))) return false;
-  return /^\s*:/.test(post()) && /(?:^|\n)[ \t>]*$/.test(text.slice(Math.max(0, first.start - 8), first.start));
+  return /^\s*:/.test(after(c, b)) && /(?:^|\n)[ \t>]*$/.test(text.slice(Math.max(0, first.start - 8), first.start));
 }
 
 function classifyChunk(c: Ctx, a: number, b: number): void {
@@ -246,17 +250,14 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   const first = tokens[a]!;
   const last = tokens[b]!;
   const len = b - a + 1;
-  // The text around the chunk, cut on first use: most chunks are settled without it.
-  let preText: string | undefined;
-  let postText: string | undefined;
-  const pre = () => (preText ??= before(c, a));
-  const post = () => (postText ??= after(c, b));
+  // The text around the chunk is cut on first use (`after` keeps the last one): most chunks are
+  // settled without it.
 
   if (b > orgStart && has(last, LEX.ORG_SUFFIX)) {
     emit(c, 'ORGANIZATION', orgStart, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
     return;
   }
-  const orgContext = mayPrecede(c.lower, first.start, ORG_RUNS, ORG_BEFORE, pre) || ORG_AFTER.test(post()) || (mayPrecede(c.lower, first.start, AT_RUNS, AT_AS, pre) && /^\s+as\b/.test(post()));
+  const orgContext = precededBy(c.lower, first.start, ORG) || ORG_AFTER.test(after(c, b)) || (precededBy(c.lower, first.start, AT) && /^\s+as\b/.test(after(c, b)));
   const firstIsName = isFirstName(first) && (!has(first, LEX.AMBIGUOUS_FIRST) || len >= 2);
   let surnames = 0;
   for (let k = a; k <= b; k++) if ((tokens[k]!.flags & (LEX.SURNAME | LEX.AMBIGUOUS_SURNAME)) === LEX.SURNAME) surnames++;
@@ -278,24 +279,24 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'PERSON', a, b, 0.75);
     return;
   }
-  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper)) && isSpeaker(c.text, first, last, post)) {
+  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper)) && isSpeaker(c, b, first, last)) {
     emit(c, 'PERSON', a, b, 0.65);
     return;
   }
   if (firstIsName) {
-    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : (strongPerson ??= mayPrecede(c.lower, first.start, STRONG_PERSON_RUNS, STRONG_PERSON_BEFORE, pre)) || (personAfter ??= PERSON_AFTER.test(post())) ? 0.8 : 0.65);
+    emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : (strongPerson ??= precededBy(c.lower, first.start, STRONG_PERSON)) || (personAfter ??= PERSON_AFTER.test(after(c, b))) ? 0.8 : 0.65);
     return;
   }
   if (len >= 2 && surnames > 0) {
     emit(c, 'PERSON', a, b, 0.7);
     return;
   }
-  if ((strongPerson ??= mayPrecede(c.lower, first.start, STRONG_PERSON_RUNS, STRONG_PERSON_BEFORE, pre)) || (!first.upper && (personAfter ??= PERSON_AFTER.test(post())))) {
+  if ((strongPerson ??= precededBy(c.lower, first.start, STRONG_PERSON)) || (!first.upper && (personAfter ??= PERSON_AFTER.test(after(c, b))))) {
     emit(c, 'PERSON', a, b, 0.6);
     return;
   }
   // An acronym after "from" or "at" is an organisation or a thing ("from ATM"), not a place.
-  if (mayPrecede(c.lower, first.start, LOCATION_RUNS, LOCATION_BEFORE, pre) && !first.initial && !(len === 1 && first.upper && first.text.length <= 4)) {
+  if (precededBy(c.lower, first.start, LOCATION) && !first.initial && !(len === 1 && first.upper && first.length <= 4)) {
     emit(c, 'LOCATION', a, b, 0.5);
     return;
   }
@@ -313,7 +314,7 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'PERSON', a, b, 0.5);
     return;
   }
-  if (first.initial && len <= 2 && SENTENCE_VERB.test(post()) && !first.upper) {
+  if (first.initial && len <= 2 && SENTENCE_VERB.test(after(c, b)) && !first.upper) {
     emit(c, 'PERSON', a, b, 0.5);
   }
 }
@@ -351,16 +352,16 @@ function caselessPass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
-    if (!t.alpha || isCommon(t) || t.text.length < 2) continue;
+    if (!t.alpha || isCommon(t) || t.length < 2) continue;
     const first = isFirstName(t) && !has(t, LEX.AMBIGUOUS_FIRST);
     const sur = isSurname(t) && !has(t, LEX.AMBIGUOUS_SURNAME);
-    const context = mayPrecede(c.lower, t.start, CASELESS_PERSON_RUNS, CASELESS_PERSON_BEFORE, () => before(c, i)) && !/(?:ed|ing)$/.test(t.lower);
+    const context = precededBy(c.lower, t.start, CASELESS_PERSON) && !/(?:ed|ing)$/.test(t.lower);
     if (!first && !sur && !context) continue;
     let j = i;
     while (j + 1 < tokens.length && j - i < 2 && !c.used[j + 1]) {
       const n = tokens[j + 1]!;
       if (!joined(c, tokens[j]!, n) || !n.alpha || isCommon(n)) break;
-      if (!(isSurname(n) || n.text.length === 1 || (first && !isFirstName(n) && !lookupAt(c.text, tokens, j + 1)))) break;
+      if (!(isSurname(n) || n.length === 1 || (first && !isFirstName(n) && !lookupAt(c.text, tokens, j + 1)))) break;
       j++;
     }
     if (!first && j === i && !context) continue;
@@ -483,7 +484,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   const { text, lower, caseless } = input;
   const tokens = tokensOf(input);
   if (tokens.length === 0) return;
-  const c: Ctx = { text, lower, tokens, caseless, used: new Uint8Array(tokens.length), spans: [], persons: [], personEnds: new Set() };
+  const c: Ctx = { text, lower, tokens, caseless, used: new Uint8Array(tokens.length), spans: [], persons: [], personEnds: new Set(), afterToken: -1, afterText: '' };
   honorificPass(c);
   orgOfPass(c);
   gazetteerPass(c);

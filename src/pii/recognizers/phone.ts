@@ -59,23 +59,25 @@ function digitCount(value: string): number {
   return n;
 }
 
+/** Scores the candidate `raw` at `start` and reports it when it is a phone number. */
+function consider(text: string, lower: string, start: number, raw: string, seen: Set<number> | undefined, out: PiiSpan[]): void {
+  if (seen) {
+    if (seen.has(start)) return;
+    seen.add(start);
+  }
+  // Most candidates are short numbers (years, amounts) that score 0 for having under 7 digits.
+  if (digitCount(raw) < 7) return;
+  const value = raw.replace(/[ \t.-]+$/, '');
+  const s = score(text, lower, start, value);
+  if (s >= 0.5) out.push({ type: 'PHONE_NUMBER', start, end: start + value.length, score: Math.min(0.9, s) });
+}
+
 export function findPhoneNumbers({ text, lower, features }: ScanInput, out: PiiSpan[]): void {
   // A phone number has at least seven digits; most texts have fewer and skip both regexes.
   if (features.digits < 7) return;
   // The two patterns can find a number at the same place; one pattern alone never does (its
   // matches do not overlap), so the set is needed only when both run.
   const seen = text.includes('(') ? new Set<number>() : undefined;
-  const consider = (start: number, raw: string) => {
-    if (seen) {
-      if (seen.has(start)) return;
-      seen.add(start);
-    }
-    // Most candidates are short numbers (years, amounts) that score 0 for having under 7 digits.
-    if (digitCount(raw) < 7) return;
-    const value = raw.replace(/[ \t.-]+$/, '');
-    const s = score(text, lower, start, value);
-    if (s >= 0.5) out.push({ type: 'PHONE_NUMBER', start, end: start + value.length, score: Math.min(0.9, s) });
-  };
-  if (seen) for (const m of execAll(PAREN_START, text)) consider(m.index, m[0]);
-  for (const m of execAll(CANDIDATE, text)) consider(m.index, m[0]);
+  if (seen) for (const m of execAll(PAREN_START, text)) consider(text, lower, m.index, m[0], seen, out);
+  for (const m of execAll(CANDIDATE, text)) consider(text, lower, m.index, m[0], seen, out);
 }

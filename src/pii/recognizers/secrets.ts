@@ -38,19 +38,26 @@ function opaqueChar(c: number): boolean {
 }
 
 /**
- * Maximal runs of [A-Za-z0-9+/_=.-] at least 24 long, as [start, value]: one pass over the
- * characters, where the equivalent regex restarts its 24-character probe at every position.
+ * Maximal runs of [A-Za-z0-9+/_=.-] at least 24 long, as [start, value]. Every such run covers
+ * 24 consecutive positions, so probing every 24th character finds each of them: a long document
+ * of prose is skipped 24 characters at a time, and only the runs that are probed are measured.
  */
 function opaqueRuns(text: string): [number, string][] {
   const runs: [number, string][] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && opaqueChar(text.charCodeAt(i))) {
-      if (start < 0) start = i;
-    } else if (start >= 0) {
-      if (i - start >= OPAQUE_MIN) runs.push([start, text.slice(start, i)]);
-      start = -1;
+  const n = text.length;
+  let probe = OPAQUE_MIN - 1;
+  while (probe < n) {
+    if (!opaqueChar(text.charCodeAt(probe))) {
+      probe += OPAQUE_MIN;
+      continue;
     }
+    let start = probe;
+    while (start > 0 && opaqueChar(text.charCodeAt(start - 1))) start--;
+    let end = probe + 1;
+    while (end < n && opaqueChar(text.charCodeAt(end))) end++;
+    if (end - start >= OPAQUE_MIN) runs.push([start, text.slice(start, end)]);
+    // text[end] is not in a run, so the next run starts after it and covers end + OPAQUE_MIN.
+    probe = end + OPAQUE_MIN;
   }
   return runs;
 }

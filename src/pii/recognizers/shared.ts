@@ -1,6 +1,6 @@
 import type { ScanInput } from '../types.js';
 import { LEX, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
-import { tokenize, wordHash, type Token, type WordLookup } from './tokens.js';
+import { tokenize, type Token, type TokenSummary, type WordLookup } from './tokens.js';
 
 const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer };
 
@@ -10,31 +10,11 @@ const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX
  */
 export function tokensOf(input: ScanInput): Token[] {
   if (input.tokens) return input.tokens;
-  const { text, lower } = input;
-  const tokens = tokenize(text, lower, LOOKUP);
-  let flags = 0;
-  const pieces: number[] = [];
-  for (const t of tokens) {
-    flags |= t.flags;
-    // A regex's `\b` word is a run of ASCII letters and digits: inside "re-password" or "Zoë's
-    // street" it differs from our token, so those runs are looked up too (see hasWord).
-    if (t.plain) continue;
-    let runStart = -1;
-    for (let k = t.start; k <= t.end; k++) {
-      const c = k < t.end ? text.charCodeAt(k) : 0;
-      const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-      if (word && runStart < 0) runStart = k;
-      else if (!word && runStart >= 0) {
-        const f = slotFlags(lexSlot(lower, runStart, k, wordHash(lower, runStart, k)));
-        if (f !== 0) pieces.push(runStart, k, f);
-        flags |= f;
-        runStart = -1;
-      }
-    }
-  }
+  const summary: TokenSummary = { flags: 0, pieces: [] };
+  const tokens = tokenize(input.text, input.lower, LOOKUP, summary);
   input.tokens = tokens;
-  input.wordFlags = flags;
-  input.wordPieces = pieces;
+  input.wordFlags = summary.flags;
+  input.wordPieces = summary.pieces;
   return tokens;
 }
 

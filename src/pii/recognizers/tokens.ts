@@ -7,6 +7,7 @@ import type { Entry } from './gazetteer.js';
 export class Token {
   // Fields are `declare`d and set once in the constructor: class-field definitions would make
   // every token define each field and then assign it again, on the hottest allocation of a scan.
+  // (Packing the five booleans into one number with getters made long documents 7 % slower.)
   declare private textValue: string | undefined;
   declare private lowerValue: string | undefined;
   declare private readonly source: string;
@@ -50,6 +51,11 @@ export class Token {
 
   get lower(): string {
     return (this.lowerValue ??= this.lowerSource.slice(this.start, this.end));
+  }
+
+  /** The whole lower-cased text the token is part of (its `lower` is a slice of it). */
+  get lowerText(): string {
+    return this.lowerSource;
   }
 
   get length(): number {
@@ -122,12 +128,26 @@ function afterSentenceGap(text: string, from: number, at: number): boolean {
 }
 
 /**
+ * What the tokeniser learns about the whole text on the way, when asked (see tokensOf in
+ * shared.ts): the OR of all word flags, and the runs of ASCII letters and digits inside tokens
+ * that have other characters, as [start, end, flags] triples for the runs with flags.
+ */
+export interface TokenSummary {
+  flags: number;
+  pieces: number[];
+}
+
+/** FNV-1a step for one lower-case character code. */
+const fnv = (h: number, lc: number) => Math.imul(h ^ lc, 0x01000193);
+
+/**
  * Words are runs of letters, marks and digits, joined by inner apostrophes or hyphens. A
  * hand-written scan: this runs once per word of every scanned text, and the equivalent Unicode
- * regex plus per-word regex tests cost several times more.
+ * regex plus per-word regex tests cost several times more. Each character is read once: its
+ * class and the word's lexicon hash are updated while the word is delimited.
  */
-export function tokenize(source: string, lowerText?: string, lookup?: WordLookup): Token[] {
-  // Slicing (or hashing) the already lower-cased text is cheaper than lower-casing every word.
+export function tokenize(source: string, lowerText?: string, lookup?: WordLookup, summary?: TokenSummary): Token[] {
+  // Hashing the already lower-cased text is cheaper than lower-casing every word.
   const lower = lowerText !== undefined && lowerText.length === source.length ? lowerText : alignedLower(source);
   const text = source;
   const tokens: Token[] = [];
@@ -144,38 +164,66 @@ export function tokenize(source: string, lowerText?: string, lookup?: WordLookup
     const start = i;
     /** Position of the first apostrophe or hyphen joining two parts of the word, or -1. */
     let joinedAt = -1;
+    // The word's classes and hash so far, and as they were before the last joiner (for "'s").
+    let ascii = true;
+    let alpha = true;
+    let upperAscii = true;
+    let hasCapital = false;
+    let h = 0x811c9dc5;
+    let joinAscii = true;
+    let joinAlpha = true;
+    let joinUpperAscii = true;
+    let joinHasCapital = false;
+    let joinH = h;
+    let c = c0;
     for (;;) {
+      // Account for the w code units at i (c is the first of them).
+      if (c < 128) {
+        if (c >= 97) upperAscii = false;
+        else if (c >= 65) {
+          hasCapital = true;
+          c += 32;
+        } else alpha = false; // a digit: the only ASCII word characters below "A"
+        h = fnv(h, c);
+      } else {
+        // A letter, mark or digit of another script (one code point, one or two code units).
+        ascii = false;
+        for (let k = i; k < i + w; k++) h = fnv(h, lower.charCodeAt(k));
+      }
       i += w;
       // Never read past the end: an out-of-bounds charCodeAt makes V8 recompile the loop.
-      const c = i < n ? text.charCodeAt(i) : 0;
+      c = i < n ? text.charCodeAt(i) : 0;
       w = c < 128 ? ASCII[c]! & 1 : wordCharAt(text, i);
       if (w > 0) continue;
       if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < n) {
         const next = wordCharAt(text, i + 1);
         if (next > 0) {
           if (joinedAt < 0) joinedAt = i;
+          joinAscii = ascii;
+          joinAlpha = alpha;
+          joinUpperAscii = upperAscii;
+          joinHasCapital = hasCapital;
+          joinH = h;
+          if (c === 0x2019) ascii = false;
+          h = fnv(h, c);
           i++;
           w = next;
+          c = text.charCodeAt(i);
           continue;
         }
       }
       break;
     }
     let end = i;
-    // A possessive "'s" belongs to the sentence, not to the name ("Anna's" is "Anna").
-    if (end - start >= 3 && text.charCodeAt(end - 1) === 115 && (text.charCodeAt(end - 2) === 39 || text.charCodeAt(end - 2) === 0x2019)) end -= 2;
-    let ascii = true;
-    let alpha = true;
-    let upperAscii = true;
-    let hasCapital = false;
-    let h = 0x811c9dc5;
-    for (let k = start; k < end; k++) {
-      const c = text.charCodeAt(k);
-      h = Math.imul(h ^ lower.charCodeAt(k), 0x01000193);
-      if (c >= 128) ascii = false;
-      else if (c >= 48 && c <= 57) alpha = false;
-      else if (c >= 97 && c <= 122) upperAscii = false;
-      else if (c >= 65 && c <= 90) hasCapital = true;
+    // A possessive "'s" belongs to the sentence, not to the name ("Anna's" is "Anna"): the word
+    // is then what it was before its last joiner, that apostrophe.
+    if (end - start >= 3 && text.charCodeAt(end - 1) === 115 && (text.charCodeAt(end - 2) === 39 || text.charCodeAt(end - 2) === 0x2019)) {
+      end -= 2;
+      ascii = joinAscii;
+      alpha = joinAlpha;
+      upperAscii = joinUpperAscii;
+      hasCapital = joinHasCapital;
+      h = joinH;
     }
     const initial = tokens.length === 0 || afterSentenceGap(text, Math.max(prevEnd, start - 4), start);
     let cap: boolean;
@@ -193,11 +241,35 @@ export function tokenize(source: string, lowerText?: string, lookup?: WordLookup
     const slot = lookup ? lookup.slot(lower, start, end, h | 1) : -1;
     const flags = slot < 0 ? 0 : lookup!.flags(slot);
     const gaz = slot >= 0 && flags & lookup!.gazetteerFlag ? lookup!.gazetteer(slot) : undefined;
-        // A possessive "'s" cut off above does not make the word joined ("Anna's" is plain "Anna").
-    tokens.push(new Token(source, lower, start, end, cap, upper, alpha, initial, flags, gaz, ascii && (joinedAt < 0 || joinedAt >= end)));
+    // A possessive "'s" cut off above does not make the word joined ("Anna's" is plain "Anna").
+    const plain = ascii && (joinedAt < 0 || joinedAt >= end);
+    tokens.push(new Token(source, lower, start, end, cap, upper, alpha, initial, flags, gaz, plain));
+    if (summary) {
+      summary.flags |= flags;
+      if (!plain && lookup) addPieces(text, lower, start, end, lookup, summary);
+    }
     prevEnd = end;
   }
   return tokens;
+}
+
+/**
+ * A regex's `\b` word is a run of ASCII letters and digits: inside "re-password" or "Zoë's
+ * street" it differs from our token, so those runs are looked up too (see hasWord in shared.ts).
+ */
+function addPieces(text: string, lower: string, start: number, end: number, lookup: WordLookup, summary: TokenSummary): void {
+  let runStart = -1;
+  for (let k = start; k <= end; k++) {
+    const c = k < end ? text.charCodeAt(k) : 0;
+    const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+    if (word && runStart < 0) runStart = k;
+    else if (!word && runStart >= 0) {
+      const f = lookup.flags(lookup.slot(lower, runStart, k, wordHash(lower, runStart, k)));
+      if (f !== 0) summary.pieces.push(runStart, k, f);
+      summary.flags |= f;
+      runStart = -1;
+    }
+  }
 }
 
 /** The characters between two tokens. */
