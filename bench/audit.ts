@@ -9,6 +9,7 @@ import { generateAuditSigningKey } from '../src/modules/audit/signing-key.js';
 import type { AuditRecord } from '../src/modules/audit/audit-record.js';
 import { MerkleTree } from '../src/audit/tree.js';
 import { ownCpuMs, postgresCpu, postgresCpuBetween } from './process-cpu.js';
+import { pgbenchAppendRate } from './audit-pgbench.js';
 import { freshDatabase, percentile, printTable, recordResult } from './support.js';
 
 /**
@@ -21,6 +22,8 @@ import { freshDatabase, percentile, printTable, recordResult } from './support.j
  *    faster than one. Three ways: an explicit transaction around one entry (BEGIN, INSERT,
  *    COMMIT: how an audited action commits), one INSERT in autocommit (one round trip), and
  *    10 entries per transaction (an action that records several facts), counted as entries.
+ *    Then the single-entry INSERT replayed by pgbench (when installed): PostgreSQL's capacity for
+ *    this log without the Node.js client's CPU on the same cores.
  * 2. sequencing: the sequencer turning pending entries into leaves with signed checkpoints.
  * 3. `audit verify` over the whole log (recomputing every leaf hash and the tree from the rows).
  * 4. inclusion proofs: from the process's in-memory tree, and end to end through the module
@@ -115,6 +118,13 @@ export async function run(args: string[]) {
           appendRows.push({ commit: mode === 'transaction' ? 'BEGIN/INSERT/COMMIT' : 'INSERT (autocommit)', connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2), 'PostgreSQL CPU µs/entry': r.cpuPerEntryUs.database.toFixed(0), 'client CPU µs/entry': r.cpuPerEntryUs.client.toFixed(0) });
         }
       }
+      // The same single-entry statement from PostgreSQL's own C client: the database's capacity.
+      for (const c of concurrency) {
+        const r = pgbenchAppendRate(appendDb.url, record(0), c, seconds);
+        if (!r) break;
+        appendResults.push({ mode: 'pgbench', connections: c, entriesPerTransaction: 1, perSecond: r.perSecond, clientCpuUsPerEntry: r.clientCpuUsPerEntry });
+        appendRows.push({ commit: 'INSERT (autocommit), pgbench', connections: c, 'entries/txn': 1, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': '', 'txn p99 ms': '', 'PostgreSQL CPU µs/entry': '', 'client CPU µs/entry': r.clientCpuUsPerEntry.toFixed(0) });
+      }
     } finally {
       await appendDb.drop();
     }
@@ -168,6 +178,7 @@ export async function run(args: string[]) {
       { measure: 'durable appends/s, BEGIN/INSERT/COMMIT, 1 entry (best)', value: best('transaction', 1), target: '>= 10000' },
       { measure: 'durable appends/s, autocommit INSERT, 1 entry (best)', value: best('autocommit', 1), target: '>= 10000' },
       { measure: 'durable entries/s, 10 per transaction (best)', value: best('transaction', 10), target: '' },
+      { measure: 'durable appends/s, 1 entry, the same INSERT from pgbench (best)', value: appendResults.some((r) => r.mode === 'pgbench') ? best('pgbench', 1) : 'pgbench not installed', target: '>= 10000' },
       { measure: `sequencing, entries/s`, value: Math.round(sequenced.sequenced / (sequenceMs / 1000)), target: '' },
       { measure: `audit verify, ${size} entries, s`, value: (verifyMs / 1000).toFixed(2), target: '<= 10' },
       { measure: 'tree rebuild from stored leaf hashes, s', value: (rebuildMs / 1000).toFixed(2), target: '' },

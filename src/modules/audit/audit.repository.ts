@@ -17,8 +17,8 @@ export async function appendAudit(exec: Executor, record: AuditRecord): Promise<
 
 /**
  * Several entries in one statement (a job that records many facts at once), in the given order.
- * The text is the same for any number of entries (arrays, unnested), so PostgreSQL keeps one
- * prepared plan for every append, and it is written out by hand rather than built: this runs on
+ * Two fixed texts, one for a single entry and one for any number (arrays, unnested), so
+ * PostgreSQL keeps a prepared plan for each; written out by hand rather than built: this runs on
  * every audited action, and the query builder cost about as much client CPU as the insert.
  */
 export async function appendAuditMany(exec: Executor, records: readonly AuditRecord[]): Promise<void> {
@@ -42,6 +42,14 @@ export async function appendAuditMany(exec: Executor, records: readonly AuditRec
     subject[i] = canonicalJson(fields.subject as JsonValue);
     details[i] = canonicalJson(fields.details as JsonValue);
     subjectPseudonym[i] = record.subject;
+  }
+  if (n === 1) {
+    // The common case, one entry per action: plain parameters, no arrays to encode and unpack.
+    await sql`
+      insert into audit_entries (at, action, actor_kind, actor_id, subject, details, subject_pseudonym)
+      values (${at[0]}::timestamptz, ${action[0]}, ${actorKind[0]}, ${actorId[0]}, ${subject[0]}, ${details[0]}, ${subjectPseudonym[0]})
+    `.execute(exec);
+    return;
   }
   await sql`
     insert into audit_entries (at, action, actor_kind, actor_id, subject, details, subject_pseudonym)
