@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/executor.js';
+import type { AccountFactsRow } from '../retention/retention.repository.js';
 
 export async function insertConversation(
   exec: Executor,
@@ -32,17 +33,11 @@ export async function insertConversation(
 }
 
 /** What the retention decision for a new message reads, as the database returns it. */
-export interface ConversationFactsRow {
+export interface ConversationFactsRow extends AccountFactsRow {
   id: string;
   incognito: boolean;
   content_persisted: boolean;
   message_count: number;
-  kind: 'consumer' | 'team' | 'enterprise' | 'api';
-  training_opt_in: boolean;
-  deleted_at: Date | string | null;
-  zero_data_retention: boolean | null;
-  retention_days: number | null;
-  training_consent: boolean | null;
   holds: { id: string; conversation_id: string | null; until: string | null }[];
   /** Every fact above but the message count, as one text: what a later write checks is unchanged. */
   facts_key: string;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import type { Executor } from '../../db/executor.js';
 import { createHarness, type Harness, type TestUser } from '../../../test/support/harness.js';
 import { testDatabaseUrl } from '../../../test/support/database.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -31,6 +32,39 @@ async function databaseText(): Promise<string> {
     all += JSON.stringify(rows.rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
   }
   return all;
+}
+
+/** A user's conversation with one message written (so this process remembers its facts), and its account id. */
+async function conversationWithOneMessage() {
+  const user = await h.newUser();
+  const conversation = await newConversation(user);
+  expect((await say(user, conversation.id, 'before the change')).statusCode).toBe(201);
+  const { account_id: accountId } = await h.database.db.selectFrom('conversations').select('account_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+  return { user, conversationId: conversation.id, accountId };
+}
+
+/** Statements of this database waiting for a lock, once there is one (or after 2 s): PostgreSQL only. */
+async function statementsWaitingForALock(): Promise<number> {
+  for (let i = 0; ; i++) {
+    const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.database.db);
+    if (r.rows[0]!.n > 0 || i >= 200) return r.rows[0]!.n;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A transaction of another writer, held open between `before` and `after` until resumed. */
+function pausedTransaction(before: (trx: Executor) => Promise<void>, after: (trx: Executor) => Promise<void>) {
+  let resume!: () => void;
+  const resumed = new Promise<void>((resolve) => (resume = resolve));
+  let pause!: () => void;
+  const paused = new Promise<void>((resolve) => (pause = resolve));
+  const done = h.database.db.transaction().execute(async (trx) => {
+    await before(trx);
+    pause();
+    await resumed;
+    await after(trx);
+  });
+  return { paused, resume, done };
 }
 
 describe('conversations', () => {
@@ -178,73 +212,52 @@ describe('conversations', () => {
     expect(rows.map((r) => r.seq)).toEqual([1]);
   });
 
-  // Needs a second connection: the embedded database has one.
+  // These need a second connection: the embedded database has one.
   it.skipIf(!testDatabaseUrl)('a message that waited for a deadline recompute (a legal hold placed meanwhile) is written under the new facts', async () => {
-    const user = await h.newUser();
-    const conversation = await newConversation(user);
-    expect((await say(user, conversation.id, 'before the hold')).statusCode).toBe(201);
-    const { account_id: accountId } = await h.database.db.selectFrom('conversations').select('account_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
-    const waitingForLock = async () => {
-      const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.database.db);
-      return r.rows[0]!.n;
-    };
-
+    const { user, conversationId, accountId } = await conversationWithOneMessage();
     // A hold placed by another process, as the holds module does: the hold, then the recompute
     // (which locks and rewrites the conversation row), committed only once the message waits.
-    let commit!: () => void;
-    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
-    let holdWritten!: () => void;
-    const written = new Promise<void>((resolve) => (holdWritten = resolve));
-    const hold = h.database.db.transaction().execute(async (trx) => {
-      const now = h.clock.now();
-      await trx
-        .insertInto('legal_holds')
-        .values({ id: uuidv7(now.getTime()), account_id: accountId, conversation_id: null, basis: 'test', until: null, notify_subject: false, created_at: now, created_by: 'test' })
-        .execute();
-      await recomputeDeadlines(trx, h.policy, accountId, now);
-      holdWritten();
-      await mayCommit;
-    });
-    await written;
+    const hold = pausedTransaction(
+      async (trx) => {
+        const now = h.clock.now();
+        await trx
+          .insertInto('legal_holds')
+          .values({ id: uuidv7(now.getTime()), account_id: accountId, conversation_id: null, basis: 'test', until: null, notify_subject: false, created_at: now, created_by: 'test' })
+          .execute();
+        await recomputeDeadlines(trx, h.policy, accountId, now);
+      },
+      async () => {},
+    );
+    await hold.paused;
     // This process still remembers the facts from before the hold.
-    const message = say(user, conversation.id, 'while the hold is being placed');
-    for (let i = 0; i < 200 && (await waitingForLock()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(await waitingForLock()).toBe(1);
-    commit();
-    await hold;
+    const message = say(user, conversationId, 'while the hold is being placed');
+    expect(await statementsWaitingForALock()).toBe(1);
+    hold.resume();
+    await hold.done;
     expect((await message).statusCode).toBe(201);
-    const got = (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: user.auth })).json();
+    const got = (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversationId}`, headers: user.auth })).json();
     expect(got.retention).toEqual({ deleteAfter: null, rule: 'legal_hold' });
   });
 
   it.skipIf(!testDatabaseUrl)('a message sent while a consent change holds the account waits for it, without deadlock, and takes the new window', async () => {
-    const user = await h.newUser();
-    const conversation = await newConversation(user);
-    expect((await say(user, conversation.id, 'before the change')).statusCode).toBe(201);
-    const { account_id: accountId } = await h.database.db.selectFrom('conversations').select('account_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
-    const waitingForLock = async () => {
-      const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.database.db);
-      return r.rows[0]!.n;
-    };
+    const { user, conversationId, accountId } = await conversationWithOneMessage();
     // As the privacy module does: lock the account, change it, then recompute its conversations.
-    let proceed!: () => void;
-    const mayProceed = new Promise<void>((resolve) => (proceed = resolve));
-    let locked!: () => void;
-    const accountLocked = new Promise<void>((resolve) => (locked = resolve));
-    const change = h.database.db.transaction().execute(async (trx) => {
-      await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
-      await trx.updateTable('accounts').set({ training_opt_in: true }).where('id', '=', accountId).execute();
-      locked();
-      await mayProceed;
-      await recomputeDeadlines(trx, h.policy, accountId, h.clock.now());
-    });
-    await accountLocked;
-    const message = say(user, conversation.id, 'during the change');
-    for (let i = 0; i < 200 && (await waitingForLock()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    proceed();
-    await change;
+    const change = pausedTransaction(
+      async (trx) => {
+        await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+        await trx.updateTable('accounts').set({ training_opt_in: true }).where('id', '=', accountId).execute();
+      },
+      async (trx) => {
+        await recomputeDeadlines(trx, h.policy, accountId, h.clock.now());
+      },
+    );
+    await change.paused;
+    const message = say(user, conversationId, 'during the change');
+    await statementsWaitingForALock();
+    change.resume();
+    await change.done;
     expect((await message).statusCode).toBe(201);
-    const got = (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: user.auth })).json();
+    const got = (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversationId}`, headers: user.auth })).json();
     expect(got.retention.rule).toBe('retention.conversations.consumer.optedInDays');
   });
 

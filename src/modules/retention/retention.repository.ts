@@ -1,6 +1,16 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/executor.js';
 
+/** An account row joined with its organisation, as the retention facts are read from it (null organisation columns: none). */
+export interface AccountFactsRow {
+  kind: 'consumer' | 'team' | 'enterprise' | 'api';
+  training_opt_in: boolean;
+  deleted_at: Date | string | null;
+  zero_data_retention: boolean | null;
+  retention_days: number | null;
+  training_consent: boolean | null;
+}
+
 /** The facts about an account that every conversation decision of that account shares. */
 export async function loadAccountFacts(exec: Executor, accountId: string) {
   return exec

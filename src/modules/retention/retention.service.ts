@@ -8,6 +8,7 @@ import {
   type RetentionDecision,
 } from '../../policy/index.js';
 import {
+  type AccountFactsRow,
   loadAccountFacts,
   loadConversationsForRetention,
   loadHolds,
@@ -32,27 +33,16 @@ export async function gatherAccountFacts(exec: Executor, accountId: string): Pro
   return accountFactsFrom(account, holds);
 }
 
-/** The facts from an account row (joined with its organisation) and its unreleased holds. */
 /** The organisation facts of an account row joined with its organisation (null columns: no organisation). */
-export function organisationFactsFrom(row: {
-  zero_data_retention: boolean | null;
-  retention_days: number | null;
-  training_consent: boolean | null;
-}): OrganisationFacts | null {
+export function organisationFactsFrom(row: Pick<AccountFactsRow, 'zero_data_retention' | 'retention_days' | 'training_consent'>): OrganisationFacts | null {
   return row.zero_data_retention === null
     ? null
     : { zeroDataRetention: row.zero_data_retention, retentionDays: row.retention_days, trainingConsent: row.training_consent ?? false };
 }
 
+/** The facts from an account row (joined with its organisation) and its unreleased holds. */
 export function accountFactsFrom(
-  account: {
-    kind: AccountRetentionFacts['accountKind'];
-    training_opt_in: boolean;
-    deleted_at: Date | string | null;
-    zero_data_retention: boolean | null;
-    retention_days: number | null;
-    training_consent: boolean | null;
-  },
+  account: AccountFactsRow,
   holds: readonly { id: string; conversation_id: string | null; until: Date | string | null }[],
 ): AccountRetentionFacts {
   return {

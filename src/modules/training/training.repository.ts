@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/executor.js';
+import type { AccountFactsRow } from '../retention/retention.repository.js';
 
 export interface ConversationKey {
   accountId: string;
@@ -86,15 +87,7 @@ export async function nextCandidates(exec: Executor, after: ConversationKey | nu
  * in the same order as a consent change takes them, so the two never deadlock.
  */
 export async function lockAccounts(exec: Executor, accountIds: readonly string[]) {
-  const result = await sql<{
-    id: string;
-    kind: 'consumer' | 'team' | 'enterprise' | 'api';
-    training_opt_in: boolean;
-    deleted_at: Date | string | null;
-    zero_data_retention: boolean | null;
-    retention_days: number | null;
-    training_consent: boolean | null;
-  }>`
+  const result = await sql<AccountFactsRow & { id: string }>`
     select a.id, a.kind, a.training_opt_in, a.deleted_at, o.zero_data_retention, o.retention_days, o.training_consent
       from accounts a
       left join organisations o on o.id = a.org_id
