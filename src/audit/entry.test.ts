@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { auditTimestamp, canonicalJson, encodeEntry, entryLeafHash, InvalidAuditEntryError, type AuditEntry, type JsonValue } from './entry.js';
+import { auditTimestamp, canonicalJson, encodedEntryText, encodeEntry, entryLeafHash, InvalidAuditEntryError, type AuditEntry, type EncodedAuditEntry, type JsonValue } from './entry.js';
 
 const entry: AuditEntry = {
   seq: 42,
@@ -133,5 +133,56 @@ describe('audit entry encoding', () => {
       { ...entry, details: { when: new Date(0) } },
     ];
     for (const value of bad) expect(() => encodeEntry(value as AuditEntry)).toThrow(InvalidAuditEntryError);
+  });
+});
+
+describe('the stored form of an entry', () => {
+  const encoded = (e: AuditEntry): EncodedAuditEntry => ({
+    seq: e.seq,
+    at: e.at,
+    action: e.action,
+    actorKind: e.actor.kind,
+    actorId: e.actor.id,
+    subjectJson: canonicalJson(e.subject as JsonValue),
+    detailsJson: canonicalJson(e.details as JsonValue),
+  });
+
+  it('hashes to the same text as the entry, for any entry the append can write', () => {
+    const anEntry = fc.record({
+      seq: fc.nat(),
+      at: fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map(auditTimestamp),
+      action: fc.string({ minLength: 1 }),
+      actor: fc.record({ kind: fc.constantFrom('user' as const, 'staff' as const, 'system' as const), id: fc.string({ minLength: 1 }) }),
+      subject: fc.dictionary(fc.string(), fc.string()),
+      details: fc.dictionary(fc.string(), fc.jsonValue() as fc.Arbitrary<JsonValue>),
+    });
+    fc.assert(
+      fc.property(anEntry, (e) => {
+        expect(encodedEntryText(encoded(e))).toBe(encodeEntry(e).toString('utf8'));
+      }),
+      { numRuns: 300 },
+    );
+    expect(encodedEntryText(encoded(entry))).toBe(encodeEntry(entry).toString('utf8'));
+  });
+
+  it('refuses the same malformed fields as the entry form', () => {
+    const good = encoded(entry);
+    for (const bad of [
+      { ...good, seq: -1 },
+      { ...good, at: '2025-03-01 12:00:00' },
+      { ...good, action: '' },
+      { ...good, actorKind: 'robot' },
+      { ...good, actorId: '' },
+      { ...good, subjectJson: 'null' },
+      { ...good, detailsJson: '[1]' },
+      { ...good, detailsJson: '' },
+    ]) {
+      expect(() => encodedEntryText(bad)).toThrow(InvalidAuditEntryError);
+    }
+  });
+
+  it('hashes stored text that is not canonical differently: an edited row, not the entry the append wrote', () => {
+    const spaced = { ...encoded(entry), detailsJson: canonicalJson(entry.details as JsonValue).replace(/,/g, ', ') };
+    expect(encodedEntryText(spaced)).not.toBe(encodeEntry(entry).toString('utf8'));
   });
 });

@@ -118,15 +118,16 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 // Field checks rather than a Date round trip: the verifier runs this for every entry of the log.
 function isIsoUtcMillis(at: unknown): boolean {
   if (typeof at !== 'string' || !ISO_UTC_MILLIS.test(at)) return false;
-  // The pattern has guaranteed ASCII digits at these positions.
-  const two = (i: number) => (at.charCodeAt(i) - 48) * 10 + at.charCodeAt(i + 1) - 48;
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
+  const year = twoDigits(at, 0) * 100 + twoDigits(at, 2);
+  const month = twoDigits(at, 5);
+  const day = twoDigits(at, 8);
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  return day >= 1 && day <= days && two(11) < 24 && two(14) < 60 && two(17) < 60;
+  return day >= 1 && day <= days && twoDigits(at, 11) < 24 && twoDigits(at, 14) < 60 && twoDigits(at, 17) < 60;
 }
+
+// The pattern has guaranteed ASCII digits at these positions. Module level, not a closure: one function for every entry.
+const twoDigits = (text: string, i: number) => (text.charCodeAt(i) - 48) * 10 + text.charCodeAt(i + 1) - 48;
 
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
@@ -164,6 +165,45 @@ function entryText(entry: AuditEntry): string {
     `,"seq":${entry.seq}` +
     `,"subject":${canonicalJson(entry.subject)}}`;
   return text;
+}
+
+/**
+ * An entry as the database stores it: its scalar fields, and its subject and details already as
+ * canonical JSON text (what the append wrote with canonicalJson). The verifier hashes this form
+ * directly: the bytes of the stored text, not a re-encoding of a parse of it, so reading a log of
+ * millions of entries costs no JSON parsing. For every row written by the append the result is
+ * the same text as encodeEntry() of the parsed entry; a stored text that is not canonical was not
+ * written by the append, and hashes differently: it shows as a changed entry.
+ */
+export interface EncodedAuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly action: string;
+  readonly actorKind: string;
+  readonly actorId: string;
+  readonly subjectJson: string;
+  readonly detailsJson: string;
+}
+
+const isObjectText = (text: unknown): text is string =>
+  typeof text === 'string' && text.length >= 2 && text.charCodeAt(0) === 0x7b /* { */ && text.charCodeAt(text.length - 1) === 0x7d; /* } */
+
+/** The canonical text of an entry in its stored form; the same checks of form as encodeEntry(), bar parsing the JSON. */
+export function encodedEntryText(entry: EncodedAuditEntry): string {
+  if (!Number.isSafeInteger(entry.seq) || entry.seq < 0) throw new InvalidAuditEntryError('seq must be a non-negative safe integer');
+  if (!isIsoUtcMillis(entry.at)) throw new InvalidAuditEntryError('at must be a UTC instant written as toISOString() writes it');
+  if (!nonEmptyString(entry.action)) throw new InvalidAuditEntryError('action must be a non-empty string');
+  if (!ACTOR_KINDS.has(entry.actorKind) || !nonEmptyString(entry.actorId)) throw new InvalidAuditEntryError('actor must be {kind: user|staff|system, id: non-empty string}');
+  if (!isObjectText(entry.subjectJson)) throw new InvalidAuditEntryError('subject must be a JSON object');
+  if (!isObjectText(entry.detailsJson)) throw new InvalidAuditEntryError('details must be a JSON object');
+  return (
+    `{"action":${JSON.stringify(entry.action)}` +
+    `,"actor":{"id":${JSON.stringify(entry.actorId)},"kind":${JSON.stringify(entry.actorKind)}}` +
+    `,"at":${JSON.stringify(entry.at)}` +
+    `,"details":${entry.detailsJson}` +
+    `,"seq":${entry.seq}` +
+    `,"subject":${entry.subjectJson}}`
+  );
 }
 
 /** The entry's Merkle leaf hash: SHA-256(0x00 ‖ encodeEntry(entry)). What the database stores beside the row. */

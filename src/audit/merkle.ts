@@ -38,6 +38,11 @@ export function hashLeaf(entry: Uint8Array | string): Buffer {
   return sha256(input);
 }
 
+/** hashLeaf of a string entry as lower-case hex: what a verifier compares with a leaf hash stored as hex. */
+export function hashLeafHex(entry: string): string {
+  return hash('sha256', `\u0000${entry}`, 'hex');
+}
+
 /** Interior node hash: SHA-256(0x01 ‖ left ‖ right), for two 32-byte child hashes. */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) throw new RangeError(`child hashes must be ${HASH_BYTES} bytes`);
@@ -48,8 +53,13 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
 
 /** hashChildren for two hashes that sit next to each other in one buffer (the tree's level arrays). */
 export function hashAdjacentChildren(level: Buffer, leftOffset: number): Buffer {
+  return Buffer.from(hashAdjacentChildrenBinary(level, leftOffset), 'binary');
+}
+
+/** hashAdjacentChildren as a 'binary' (latin1) string of the 32 digest bytes, to be written straight into a level buffer. */
+export function hashAdjacentChildrenBinary(level: Buffer, leftOffset: number): string {
   level.copy(nodeInput, 1, leftOffset, leftOffset + 2 * HASH_BYTES);
-  return sha256(nodeInput);
+  return hash('sha256', nodeInput, 'binary');
 }
 
 export const isTreeSize = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;

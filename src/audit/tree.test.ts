@@ -136,3 +136,25 @@ describe('MerkleTree properties', () => {
     );
   });
 });
+
+describe('MerkleTree.appendHex', () => {
+  it('builds the same tree as append() from the same leaf hashes in hex', () => {
+    const leaves = leavesOf(37);
+    const fromHex = new MerkleTree();
+    for (const leaf of leaves) fromHex.appendHex(leaf.toString('hex'));
+    const fromBytes = MerkleTree.fromLeafHashes(leaves);
+    for (let n = 0; n <= 37; n++) expect(fromHex.root(n)).toEqual(fromBytes.root(n));
+    expect(fromHex.inclusionProof(11)).toEqual(fromBytes.inclusionProof(11));
+  });
+
+  it('refuses text that is not 64 hex digits and stays as it was', () => {
+    const tree = new MerkleTree();
+    tree.appendHex(leavesOf(1)[0]!.toString('hex'));
+    const root = tree.root();
+    for (const bad of ['', 'ab', 'zz'.repeat(32), `${'0'.repeat(62)}xy`, '0'.repeat(66)]) expect(() => tree.appendHex(bad)).toThrow(RangeError);
+    expect(tree.size).toBe(1);
+    expect(tree.root()).toEqual(root);
+    tree.appendHex(leavesOf(2)[1]!.toString('hex'));
+    expect(tree.root()).toEqual(rootOf(leavesOf(2)));
+  });
+});

@@ -1,4 +1,4 @@
-import { HASH_BYTES, emptyRoot, hashAdjacentChildren, hashChildren, isTreeSize, splitPoint } from './merkle.js';
+import { HASH_BYTES, emptyRoot, hashAdjacentChildrenBinary, hashChildren, isTreeSize, splitPoint } from './merkle.js';
 
 /**
  * An append-only RFC 6962 Merkle tree held in memory, that answers for its current size and for
@@ -31,14 +31,30 @@ export class MerkleTree {
   /** Appends one leaf hash (a hashLeaf() output) and returns its leaf index. Amortised O(1) hashes. */
   append(leafHash: Uint8Array): number {
     if (!(leafHash instanceof Uint8Array) || leafHash.length !== HASH_BYTES) throw new RangeError(`a leaf hash is ${HASH_BYTES} bytes`);
+    this.#slot(0).set(leafHash, (this.#counts[0]! - 1) * HASH_BYTES);
+    return this.#completePairs();
+  }
+
+  /** append() for a leaf hash given as 64 hex digits, written straight into the tree (the verifier's form). */
+  appendHex(leafHashHex: string): number {
+    if (typeof leafHashHex !== 'string' || leafHashHex.length !== 2 * HASH_BYTES) throw new RangeError(`a leaf hash is ${2 * HASH_BYTES} hex digits`);
+    const slot = this.#slot(0);
+    // Decoding stops at the first character that is not a hex digit: fewer bytes means it was not hex.
+    if (slot.write(leafHashHex, (this.#counts[0]! - 1) * HASH_BYTES, HASH_BYTES, 'hex') !== HASH_BYTES) {
+      this.#counts[0]! -= 1;
+      throw new RangeError(`a leaf hash is ${2 * HASH_BYTES} hex digits`);
+    }
+    return this.#completePairs();
+  }
+
+  /** After a leaf went in: each odd index completes a pair; the parent may complete a pair one level up, and so on. */
+  #completePairs(): number {
     const index = this.#size;
-    this.#put(0, leafHash);
-    // Each odd index completes a pair; the parent may complete a pair one level up, and so on.
     let at = index;
     let level = 0;
     while (at % 2 === 1) {
-      const parent = hashAdjacentChildren(this.#levels[level]!, (at - 1) * HASH_BYTES);
-      this.#put(level + 1, parent);
+      const parent = hashAdjacentChildrenBinary(this.#levels[level]!, (at - 1) * HASH_BYTES);
+      this.#slot(level + 1).write(parent, (this.#counts[level + 1]! - 1) * HASH_BYTES, HASH_BYTES, 'latin1');
       at = (at - 1) / 2;
       level += 1;
     }
@@ -132,7 +148,8 @@ export class MerkleTree {
     return this.#levels[level]!.subarray(at, at + HASH_BYTES);
   }
 
-  #put(level: number, nodeHash: Uint8Array): void {
+  /** Makes room for one more hash at `level` and counts it; the caller writes it at (count - 1) * HASH_BYTES. */
+  #slot(level: number): Buffer {
     const count = this.#counts[level] ?? 0;
     let buffer = this.#levels[level];
     if (!buffer || buffer.length < (count + 1) * HASH_BYTES) {
@@ -140,10 +157,9 @@ export class MerkleTree {
       buffer?.copy(grown, 0, 0, count * HASH_BYTES);
       buffer = grown;
       this.#levels[level] = grown;
-      this.#counts[level] = count;
     }
-    buffer.set(nodeHash, count * HASH_BYTES);
     this.#counts[level] = count + 1;
+    return buffer;
   }
 
   #reserve(leafCount: number): void {

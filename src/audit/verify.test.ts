@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateCheckpointKeyPair, signCheckpoint, type SignedCheckpoint } from './checkpoint.js';
-import { entryLeafHash, type AuditEntry } from './entry.js';
+import { canonicalJson, entryLeafHash, type AuditEntry, type JsonValue } from './entry.js';
 import { MerkleTree } from './tree.js';
-import { AuditLogVerifier, verifyAuditLog, type AuditProblem, type AuditProblemKind, type StoredAuditEntry } from './verify.js';
+import { AuditLogVerifier, verifyAuditLog, type AuditProblem, type AuditProblemKind, type StoredAuditEntry, type StoredEncodedAuditEntry } from './verify.js';
 
 const origin = 'custos.test/audit';
 const keys = generateCheckpointKeyPair();
@@ -238,5 +238,67 @@ describe('verifyAuditLog properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('AuditLogVerifier.addEncoded, the stored form the database verifier reads', () => {
+  const { entries, checkpoints } = makeLog(64, [16, 33, 64]);
+  // The row as the database holds it: subject and details as the append's canonical text, the leaf hash as hex.
+  const asStored = (e: StoredAuditEntry): StoredEncodedAuditEntry => ({
+    seq: e.seq,
+    at: e.at,
+    action: e.action,
+    actorKind: e.actor.kind,
+    actorId: e.actor.id,
+    subjectJson: canonicalJson(e.subject as JsonValue),
+    detailsJson: canonicalJson(e.details as JsonValue),
+    leafHashHex: Buffer.from(e.leafHash).toString('hex'),
+  });
+  const verifyEncoded = (log: StoredEncodedAuditEntry[]) => {
+    const verifier = new AuditLogVerifier({ publicKeys: keys.publicKey, origin });
+    for (const e of log) verifier.addEncoded(e);
+    return verifier.finish(checkpoints);
+  };
+  const sameVerdict = (a: ReturnType<typeof verify>, b: ReturnType<typeof verify>) => {
+    expect(summary(b.problems)).toEqual(summary(a.problems));
+    expect([b.ok, b.size, b.checkpointedSize, b.problemCount]).toEqual([a.ok, a.size, a.checkpointedSize, a.problemCount]);
+    expect(b.rootHash).toEqual(a.rootHash);
+  };
+
+  it('accepts the intact log with the same root', () => {
+    const result = verifyEncoded(entries.map(asStored));
+    expect(result.ok).toBe(true);
+    sameVerdict(verify(entries, checkpoints), result);
+  });
+
+  it('gives the same verdict as add() for any deletion, duplication, swap, edit, malformed field or replaced leaf hash', () => {
+    type Tamper = 'delete' | 'duplicate' | 'swap' | 'edit' | 'malformed' | 'hash';
+    fc.assert(
+      fc.property(fc.constantFrom<Tamper>('delete', 'duplicate', 'swap', 'edit', 'malformed', 'hash'), fc.integer({ min: 0, max: 62 }), (tamper, at) => {
+        const log = [...entries];
+        if (tamper === 'delete') log.splice(at, 1);
+        if (tamper === 'duplicate') log.splice(at + 1, 0, log[at]!);
+        if (tamper === 'swap') [log[at], log[at + 1]] = [log[at + 1]!, log[at]!];
+        if (tamper === 'edit') log[at] = { ...log[at]!, details: { purpose: 'edited' } };
+        if (tamper === 'malformed') log[at] = { ...log[at]!, at: 'yesterday' };
+        if (tamper === 'hash') log[at] = { ...log[at]!, leafHash: Buffer.alloc(32, 7) };
+        sameVerdict(verify(log, checkpoints), verifyEncoded(log.map(asStored)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reports stored text that is not canonical as changed, and a stored hash that is not hex without breaking the positions', () => {
+    const log = entries.map(asStored);
+    log[9] = { ...log[9]!, detailsJson: log[9]!.detailsJson.replace(',', ', ') };
+    log[40] = { ...log[40]!, leafHashHex: 'not hex' };
+    const result = verifyEncoded(log);
+    expect(summary(result.problems).filter((p) => p.checkpointSize === undefined)).toEqual([
+      { kind: 'entry_changed', seq: 9, checkpointSize: undefined },
+      { kind: 'entry_changed', seq: 40, checkpointSize: undefined },
+    ]);
+    // Entry 40 itself still hashes as signed: only entry 9 breaks the checkpoints.
+    expect(result.checkpointedSize).toBe(0);
+    expect(result.problems.filter((p) => p.kind === 'checkpoint_root_mismatch').map((p) => p.seq)).toEqual([0, 0, 0]);
   });
 });

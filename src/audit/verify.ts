@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { verifyCheckpoint, keyId, type SignedCheckpoint } from './checkpoint.js';
-import { entryLeafHash, type AuditEntry } from './entry.js';
-import { HASH_BYTES } from './merkle.js';
+import { encodedEntryText, entryLeafHash, type AuditEntry, type EncodedAuditEntry } from './entry.js';
+import { HASH_BYTES, hashLeafHex } from './merkle.js';
 import { MerkleTree } from './tree.js';
 
 /**
@@ -14,6 +14,15 @@ export interface StoredAuditEntry extends AuditEntry {
   /** The leaf hash stored beside the entry when it was appended. */
   readonly leafHash: Uint8Array;
 }
+
+/** A stored entry in the database's form (subject and details as their stored JSON text), with its stored leaf hash as hex. */
+export interface StoredEncodedAuditEntry extends EncodedAuditEntry {
+  /** 64 lower-case hex digits, or null when the row has none. */
+  readonly leafHashHex: string | null;
+}
+
+const ZERO_LEAF_HEX = '0'.repeat(2 * HASH_BYTES);
+const LEAF_HEX = /^[0-9a-f]{64}$/;
 
 export type AuditProblemKind =
   /** The entry cannot be encoded (a field has the wrong type or form). */
@@ -110,6 +119,30 @@ export class AuditLogVerifier {
     }
     // The position stays occupied whatever happened, so later checkpoints still line up with their entries.
     this.#tree.append(recomputed ?? storedHash ?? Buffer.alloc(HASH_BYTES));
+  }
+
+  /**
+   * add() for an entry read in its stored form: the stored subject and details text is hashed as
+   * it is (see EncodedAuditEntry), and the leaf hash stays hex from the database to the tree. The
+   * same checks and problems as add(), at a fraction of its cost per entry.
+   */
+  addEncoded(stored: StoredEncodedAuditEntry): void {
+    const seq = Number.isSafeInteger(stored.seq) && stored.seq >= 0 ? stored.seq : null;
+    let recomputed: string | null = null;
+    try {
+      recomputed = hashLeafHex(encodedEntryText(stored));
+    } catch (error) {
+      this.#report(this.#entryProblems, { kind: 'entry_malformed', ...(seq === null ? {} : { seq }), message: `entry at position ${this.#tree.size} cannot be encoded: ${(error as Error).message}` });
+    }
+    if (seq !== null) this.#checkSeq(seq);
+
+    // The recomputed hash is lower-case hex by construction, so an equal stored text is a valid leaf hash.
+    if (recomputed !== null && recomputed !== stored.leafHashHex) {
+      this.#report(this.#entryProblems, { kind: 'entry_changed', seq: stored.seq, message: `entry ${seq} does not hash to its stored leaf hash: the entry or its hash was changed` });
+    }
+    // The position stays occupied whatever happened, so later checkpoints still line up with their entries.
+    if (recomputed !== null) this.#tree.appendHex(recomputed);
+    else this.#tree.appendHex(typeof stored.leafHashHex === 'string' && LEAF_HEX.test(stored.leafHashHex) ? stored.leafHashHex : ZERO_LEAF_HEX);
   }
 
   addAll(entries: Iterable<StoredAuditEntry>): void {

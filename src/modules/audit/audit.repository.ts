@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/executor.js';
 import { canonicalJson, type AuditEntry, type JsonValue } from '../../audit/entry.js';
-import type { StoredAuditEntry } from '../../audit/verify.js';
+import type { StoredEncodedAuditEntry } from '../../audit/verify.js';
 import type { SignedCheckpoint } from '../../audit/checkpoint.js';
 import { assertAuditable, toEntryFields, type AuditRecord } from './audit-record.js';
 
@@ -135,16 +135,40 @@ export async function leafHashesFrom(exec: Executor, fromSeq: number, limit: num
   return rows.map((r) => ({ seq: Number(r.seq), leaf_hash: r.leaf_hash! }));
 }
 
-export interface StoredRow extends StoredAuditEntry {
+export interface StoredRow extends StoredEncodedAuditEntry {
   /** Whether the row's access-log index column names the same user as the entry. */
   indexMatches: boolean;
 }
 
+const PSEUDONYM_PREFIX = '{"accountPseudonym":"';
+
+/**
+ * The account pseudonym an entry's stored subject names, or null. The append writes the subject
+ * as canonical JSON, keys sorted, so the pseudonym (a key no other sorts before) comes first, as
+ * plain characters: read without parsing on the path that reads every row. Any other form is
+ * parsed (a tampered row may hold any text; it fails its hash anyway).
+ */
+export function subjectPseudonym(subjectJson: string): string | null {
+  if (subjectJson.startsWith(PSEUDONYM_PREFIX)) {
+    const end = subjectJson.indexOf('"', PSEUDONYM_PREFIX.length);
+    const value = end < 0 ? '' : subjectJson.slice(PSEUDONYM_PREFIX.length, end);
+    if (end > 0 && !value.includes('\\')) return value;
+  } else if (!subjectJson.includes('"accountPseudonym"')) {
+    return null;
+  }
+  try {
+    const subject = JSON.parse(subjectJson) as { accountPseudonym?: unknown } | null;
+    return typeof subject?.accountPseudonym === 'string' ? subject.accountPseudonym : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Sequenced entries by seq, for the verifier: keyset pages, so a log of millions of entries is
- * read in constant memory. The instant comes as the exact text that was hashed and the leaf hash
- * as hex, which spares the driver's slow date and bytea parsing on the one path that reads every
- * row.
+ * read in constant memory. Everything comes as text in the form that was hashed — the instant as
+ * toISOString() writes it, subject and details as stored, the leaf hash as hex — so the one path
+ * that reads every row does no date, bytea or JSON parsing.
  */
 export async function sequencedPage(exec: Executor, afterSeq: number, limit: number): Promise<StoredRow[]> {
   const result = await sql<{ seq: number | string; leaf_hex: string | null; at: string; action: string; actor_kind: string; actor_id: string; subject: string; details: string; subject_pseudonym: string | null }>`
@@ -160,27 +184,16 @@ export async function sequencedPage(exec: Executor, afterSeq: number, limit: num
   const out: StoredRow[] = new Array(result.rows.length);
   for (let i = 0; i < result.rows.length; i++) {
     const r = result.rows[i]!;
-    let subject: AuditEntry['subject'] | null;
-    let details: AuditEntry['details'];
-    try {
-      subject = JSON.parse(r.subject) as AuditEntry['subject'] | null;
-      details = JSON.parse(r.details) as AuditEntry['details'];
-    } catch {
-      // Not JSON any more: an entry that cannot hash to the stored leaf hash, reported as changed at its seq.
-      subject = {};
-      details = { unparseable: true };
-    }
-    // A tampered row may hold any JSON here, null included.
-    const named = typeof subject?.accountPseudonym === 'string' ? subject.accountPseudonym : null;
     out[i] = {
       seq: Number(r.seq),
       at: r.at,
       action: r.action,
-      actor: { kind: r.actor_kind as AuditEntry['actor']['kind'], id: r.actor_id },
-      subject: subject as AuditEntry['subject'],
-      details,
-      leafHash: r.leaf_hex === null ? Buffer.alloc(0) : Buffer.from(r.leaf_hex, 'hex'),
-      indexMatches: named === r.subject_pseudonym,
+      actorKind: r.actor_kind,
+      actorId: r.actor_id,
+      subjectJson: r.subject,
+      detailsJson: r.details,
+      leafHashHex: r.leaf_hex,
+      indexMatches: subjectPseudonym(r.subject) === r.subject_pseudonym,
     };
   }
   return out;

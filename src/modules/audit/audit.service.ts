@@ -279,7 +279,7 @@ export function createAuditModule({ db, clock, key, origin, batchSize = 5_000 }:
         after = page[page.length - 1]!.seq;
         next = sequencedPage(db, after, pageSize);
         for (const row of page) {
-          verifier.add(row);
+          verifier.addEncoded(row);
           if (!row.indexMatches && indexProblems.length < 1000) {
             indexProblems.push({ kind: 'entry_changed', seq: row.seq, message: `entry ${row.seq}: its access-log index names another user than the entry does` });
           }

@@ -6,7 +6,7 @@ import { entryLeafHash } from '../../audit/entry.js';
 import { checkInclusion } from '../../audit/merkle.js';
 import { openCheckpointNote, verifyCheckpoint } from '../../audit/checkpoint.js';
 import { openDatabase } from '../../db/database.js';
-import { appendAudit, appendAuditMany, rowToEntry } from './audit.repository.js';
+import { appendAudit, appendAuditMany, rowToEntry, subjectPseudonym } from './audit.repository.js';
 import { createAuditModule, type AuditModule } from './audit.service.js';
 import { generateAuditSigningKey, type AuditSigningKey } from './signing-key.js';
 import type { AuditRecord } from './audit-record.js';
@@ -309,5 +309,21 @@ describe('the policy version in force', () => {
     await audit.recordPolicyVersion('2027-01-01');
     const rows = await database.db.selectFrom('audit_entries').select(['details']).where('action', '=', 'policy.version').orderBy('id').execute();
     expect(rows.map((r) => JSON.parse(r.details))).toEqual([{ previous: null, version: '2026-11-01' }, { previous: '2026-11-01', version: '2027-01-01' }]);
+  });
+});
+
+describe('the pseudonym a stored subject names (read without parsing on the verify path)', () => {
+  it('reads it from the canonical form, and parses any other form', () => {
+    expect(subjectPseudonym('{"accountPseudonym":"USER123456789012","conversationId":"c-1"}')).toBe('USER123456789012');
+    expect(subjectPseudonym('{"accountPseudonym":"USER123456789012"}')).toBe('USER123456789012');
+    expect(subjectPseudonym('{"conversationId":"c-1"}')).toBeNull();
+    expect(subjectPseudonym('{}')).toBeNull();
+    // Not the append's form: parsed, so an edited row still names whom it names.
+    expect(subjectPseudonym('{ "accountPseudonym": "USER1" }')).toBe('USER1');
+    expect(subjectPseudonym('{"accountPseudonym":"USER\\u0031"}')).toBe('USER1');
+    expect(subjectPseudonym('{"aa":"x","accountPseudonym":"USER2"}')).toBe('USER2');
+    expect(subjectPseudonym('{"accountPseudonym":7}')).toBeNull();
+    expect(subjectPseudonym('{"accountPseudonym":"USER3')).toBeNull();
+    expect(subjectPseudonym('not json "accountPseudonym"')).toBeNull();
   });
 });
