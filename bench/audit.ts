@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../src/db/database.js';
@@ -28,6 +30,11 @@ import { freshDatabase, percentile, printTable, recordResult } from './support.j
  * 3. `audit verify` over the whole log (recomputing every leaf hash and the tree from the rows).
  * 4. inclusion proofs: from the process's in-memory tree, and end to end through the module
  *    (which first runs the sequencer and reads the latest checkpoint).
+ *
+ * The append runs go over TCP on loopback, and again over PostgreSQL's Unix socket when the
+ * server has one (`--socket DIR`, default /var/run/postgresql; `--socket none` to skip): on one
+ * host the socket is how a client should connect, and each round trip costs both sides less
+ * kernel time. `--only appends|verify` runs one half.
  */
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -48,6 +55,15 @@ const record = (i: number): AuditRecord => ({
     conversation: `0190f5a0-1c2d-7000-a000-${String(i).padStart(12, '0')}`,
   },
 });
+
+/** The same database reached over the Unix socket in `dir` instead of TCP. */
+function overSocket(url: string, dir: string): string {
+  const u = new URL(url);
+  u.hostname = 'localhost';
+  u.port = '';
+  u.searchParams.set('host', dir);
+  return u.toString();
+}
 
 async function appendRate(url: string, connections: number, seconds: number, perTransaction: number, mode: 'transaction' | 'autocommit') {
   const database = await openDatabase({ kind: 'postgres', url, poolSize: connections });
@@ -91,6 +107,10 @@ export async function run(args: string[]) {
   const entries = Number(flag(args, 'entries') ?? 1_000_000);
   const seconds = Number(flag(args, 'seconds') ?? 10);
   const concurrency = (flag(args, 'concurrency') ?? '1,16,32,64').split(',').map(Number);
+  const only = flag(args, 'only');
+  if (only !== undefined && only !== 'appends' && only !== 'verify') throw new Error('--only takes appends or verify');
+  const socketFlag = flag(args, 'socket') ?? '/var/run/postgresql';
+  const socketDir = socketFlag !== 'none' && existsSync(join(socketFlag, '.s.PGSQL.5432')) ? socketFlag : null;
   const fresh = await freshDatabase();
   const database = await openDatabase({ kind: 'postgres', url: fresh.url, poolSize: 4 });
   try {
@@ -111,24 +131,31 @@ export async function run(args: string[]) {
         { mode: 'autocommit' as const, perTransaction: 1 },
         { mode: 'transaction' as const, perTransaction: 10 },
       ];
-      for (const { mode, perTransaction } of scenarios) {
-        for (const c of concurrency) {
-          const r = await appendRate(appendDb.url, c, seconds, perTransaction, mode);
-          appendResults.push({ mode, connections: c, entriesPerTransaction: perTransaction, ...r });
-          appendRows.push({ commit: mode === 'transaction' ? 'BEGIN/INSERT/COMMIT' : 'INSERT (autocommit)', connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2), 'PostgreSQL CPU µs/entry': r.cpuPerEntryUs.database.toFixed(0), 'client CPU µs/entry': r.cpuPerEntryUs.client.toFixed(0) });
+      const transports = [{ transport: 'tcp', url: appendDb.url }, ...(socketDir ? [{ transport: 'unix', url: overSocket(appendDb.url, socketDir) }] : [])];
+      for (const { transport, url } of only === 'verify' ? [] : transports) {
+        for (const { mode, perTransaction } of scenarios) {
+          for (const c of concurrency) {
+            const r = await appendRate(url, c, seconds, perTransaction, mode);
+            appendResults.push({ transport, mode, connections: c, entriesPerTransaction: perTransaction, ...r });
+            appendRows.push({ transport, commit: mode === 'transaction' ? 'BEGIN/INSERT/COMMIT' : 'INSERT (autocommit)', connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2), 'PostgreSQL CPU µs/entry': r.cpuPerEntryUs.database.toFixed(0), 'client CPU µs/entry': r.cpuPerEntryUs.client.toFixed(0) });
+          }
         }
-      }
-      // The same single-entry statement from PostgreSQL's own C client: the database's capacity.
-      for (const c of concurrency) {
-        const r = pgbenchAppendRate(appendDb.url, record(0), c, seconds);
-        if (!r) break;
-        appendResults.push({ mode: 'pgbench', connections: c, entriesPerTransaction: 1, perSecond: r.perSecond, clientCpuUsPerEntry: r.clientCpuUsPerEntry });
-        appendRows.push({ commit: 'INSERT (autocommit), pgbench', connections: c, 'entries/txn': 1, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': '', 'txn p99 ms': '', 'PostgreSQL CPU µs/entry': '', 'client CPU µs/entry': r.clientCpuUsPerEntry.toFixed(0) });
+        // The same single-entry statement from PostgreSQL's own C client: the database's capacity.
+        for (const c of concurrency) {
+          const r = pgbenchAppendRate(url, record(0), c, seconds);
+          if (!r) break;
+          appendResults.push({ transport, mode: 'pgbench', connections: c, entriesPerTransaction: 1, perSecond: r.perSecond, clientCpuUsPerEntry: r.clientCpuUsPerEntry });
+          appendRows.push({ transport, commit: 'INSERT (autocommit), pgbench', connections: c, 'entries/txn': 1, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': '', 'txn p99 ms': '', 'PostgreSQL CPU µs/entry': '', 'client CPU µs/entry': r.clientCpuUsPerEntry.toFixed(0) });
+        }
       }
     } finally {
       await appendDb.drop();
     }
-    printTable(appendRows);
+    if (appendRows.length > 0) printTable(appendRows);
+    if (only === 'appends') {
+      recordResult('audit', { settings: settings.rows[0], appends: appendResults });
+      return;
+    }
 
     // The log to verify: `entries` entries written in bulk, then sequenced.
     await bulkLoad(database, entries);
@@ -143,10 +170,15 @@ export async function run(args: string[]) {
     // A fresh module: nothing cached, everything recomputed from the rows.
     const verifier = createAuditModule({ db: database.db, clock: systemClock, key, origin: 'bench/audit' });
     start = performance.now();
+    const verifyCpuBefore = { database: postgresCpu(), client: ownCpuMs() };
     const report = await verifier.verify();
     const verifyMs = performance.now() - start;
+    const verifyCpuMs = { client: ownCpuMs() - verifyCpuBefore.client, database: postgresCpuBetween(verifyCpuBefore.database, postgresCpu()) };
     if (!report.ok) throw new Error(`the benchmark log does not verify: ${report.problems[0]?.message}`);
-    console.log(`audit verify: ${report.size} entries, ${report.checkpoints} checkpoints in ${(verifyMs / 1000).toFixed(2)} s`);
+    console.log(
+      `audit verify: ${report.size} entries, ${report.checkpoints} checkpoints in ${(verifyMs / 1000).toFixed(2)} s ` +
+        `(CPU: this process ${(verifyCpuMs.client / 1000).toFixed(2)} s, PostgreSQL ${(verifyCpuMs.database / 1000).toFixed(2)} s)`,
+    );
 
     // Proofs: the tree a process rebuilds from the stored leaf hashes, then proofs from it.
     start = performance.now();
@@ -172,13 +204,21 @@ export async function run(args: string[]) {
     }
     endToEnd.sort((a, b) => a - b);
 
-    const best = (mode: string, perTransaction: number) =>
-      Math.round(Math.max(...appendResults.filter((r) => r.mode === mode && r.entriesPerTransaction === perTransaction).map((r) => r.perSecond as number)));
+    const best = (transport: string, mode: string, perTransaction: number) => {
+      const rates = appendResults.filter((r) => r.transport === transport && r.mode === mode && r.entriesPerTransaction === perTransaction).map((r) => r.perSecond as number);
+      return rates.length === 0 ? 'not run' : Math.round(Math.max(...rates));
+    };
+    const appendSummary = [];
+    for (const transport of only === 'verify' ? [] : ['tcp', ...(socketDir ? ['unix'] : [])]) {
+      appendSummary.push(
+        { measure: `durable appends/s, BEGIN/INSERT/COMMIT, 1 entry (best), ${transport}`, value: best(transport, 'transaction', 1), target: '>= 10000' },
+        { measure: `durable appends/s, autocommit INSERT, 1 entry (best), ${transport}`, value: best(transport, 'autocommit', 1), target: '>= 10000' },
+        { measure: `durable entries/s, 10 per transaction (best), ${transport}`, value: best(transport, 'transaction', 10), target: '' },
+        { measure: `durable appends/s, 1 entry, the same INSERT from pgbench (best), ${transport}`, value: appendResults.some((r) => r.mode === 'pgbench') ? best(transport, 'pgbench', 1) : 'pgbench not installed', target: '>= 10000' },
+      );
+    }
     const summary = [
-      { measure: 'durable appends/s, BEGIN/INSERT/COMMIT, 1 entry (best)', value: best('transaction', 1), target: '>= 10000' },
-      { measure: 'durable appends/s, autocommit INSERT, 1 entry (best)', value: best('autocommit', 1), target: '>= 10000' },
-      { measure: 'durable entries/s, 10 per transaction (best)', value: best('transaction', 10), target: '' },
-      { measure: 'durable appends/s, 1 entry, the same INSERT from pgbench (best)', value: appendResults.some((r) => r.mode === 'pgbench') ? best('pgbench', 1) : 'pgbench not installed', target: '>= 10000' },
+      ...appendSummary,
       { measure: `sequencing, entries/s`, value: Math.round(sequenced.sequenced / (sequenceMs / 1000)), target: '' },
       { measure: `audit verify, ${size} entries, s`, value: (verifyMs / 1000).toFixed(2), target: '<= 10' },
       { measure: 'tree rebuild from stored leaf hashes, s', value: (rebuildMs / 1000).toFixed(2), target: '' },
@@ -190,7 +230,7 @@ export async function run(args: string[]) {
       settings: settings.rows[0],
       appends: appendResults,
       sequencing: { entries: sequenced.sequenced, ms: sequenceMs },
-      verify: { entries: report.size, checkpoints: report.checkpoints, ms: verifyMs },
+      verify: { entries: report.size, checkpoints: report.checkpoints, ms: verifyMs, cpuMs: verifyCpuMs },
       proofs: { treeRebuildMs: rebuildMs, samples, p50Ms: percentile(proofTimes, 50), p99Ms: percentile(proofTimes, 99), endToEndP50Ms: percentile(endToEnd, 50), endToEndP99Ms: percentile(endToEnd, 99) },
     });
   } finally {
