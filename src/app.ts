@@ -22,6 +22,7 @@ import { registerErasureRoutes } from './modules/erasure/erasure.routes.js';
 import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
 import { registerAnonymizeRoutes } from './modules/anonymize/anonymize.routes.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
+import { registerExportRoutes } from './modules/export/export.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { registerOrganisationRoutes } from './modules/organisations/organisations.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
@@ -94,6 +95,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerSafetyStaffRoutes(app, container.safetyStaff, { guard: staffGuard, policy: container.policy });
   registerSupportRoutes(app, container.support, guard);
   registerAuditRoutes(app, container.audit, guard);
+  registerExportRoutes(app, container.dataExport, guard);
 
   return app;
 }

@@ -35,6 +35,7 @@ import { createStaffAccessModule } from './modules/staff/staff-access.service.js
 import { createHoldsModule } from './modules/holds/holds.service.js';
 import { createReviewModule } from './modules/review/review.service.js';
 import { createSupportModule } from './modules/support/support.service.js';
+import { createExportModule } from './modules/export/export.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -83,7 +84,7 @@ export function createContainer(deps: ContainerDeps) {
   const review = createReviewModule({ db, clock, policy, cipher, grants });
   const staffAccess = createStaffAccessModule({ db, clock, cipher, grants });
   const piiKey = deps.piiKey ?? randomBytes(32);
-  return {
+  const modules = {
     ...deps,
     piiKey,
     db,
@@ -125,6 +126,8 @@ export function createContainer(deps: ContainerDeps) {
     support: createSupportModule({ db, clock }),
     safetyStaff: createSafetyStaffModule({ db, clock, policy, cipher, safety, access: staffAccess }),
   };
+  // The data-subject export reads through the owner views of the modules above (P29).
+  return { ...modules, dataExport: createExportModule(modules) };
 }
 
 export type Container = ReturnType<typeof createContainer>;

@@ -117,6 +117,8 @@ const rows: Row[] = [
   // The user's view of staff activity and legal holds, and support requests.
   { route: 'GET /v1/me/access-log', request: () => ({ url: '/v1/me/access-log' }), expect: signedIn(200) },
   { route: 'GET /v1/me/legal-holds', request: () => ({ url: '/v1/me/legal-holds' }), expect: signedIn(200) },
+  { route: 'GET /v1/me/export', request: () => ({ url: '/v1/me/export' }), expect: signedIn(200) },
+  { route: 'GET /v1/me/export.html', request: () => ({ url: '/v1/me/export.html' }), expect: signedIn(200) },
   { route: 'POST /v1/support-requests', request: () => ({ url: '/v1/support-requests', payload: {} }), expect: signedIn(201) },
   { route: 'GET /v1/support-requests', request: () => ({ url: '/v1/support-requests' }), expect: signedIn(200) },
   {

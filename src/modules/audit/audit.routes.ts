@@ -22,7 +22,7 @@ const keySchema = z.object({
   noteVerifierKey: z.string().describe('C2SP signed-note verifier key'),
 });
 
-const accessLogResponse = z.object({
+export const accessLogResponse = z.object({
   checkpoint: checkpointSchema,
   key: keySchema,
   entries: z.array(

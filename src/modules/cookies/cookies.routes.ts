@@ -11,7 +11,7 @@ import { problemResponses } from '../../http/schemas.js';
 import type { Policy } from '../../policy/index.js';
 import type { CookiesModule } from './cookies.service.js';
 
-const consentResponse = z.object({
+export const consentResponse = z.object({
   policyVersion: z.string(),
   gpc: z.boolean().describe('this request carried Sec-GPC: 1, which turns every non-essential category off'),
   recordedAt: z.string().nullable(),

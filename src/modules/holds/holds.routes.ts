@@ -26,7 +26,7 @@ const holdBody = z.strictObject({
   notifySubject: z.boolean().optional().describe('false when the law forbids telling the account owner'),
 });
 
-const noticeResponse = z.object({
+export const noticeResponse = z.object({
   holds: z.array(
     z.object({
       id: z.uuid(),

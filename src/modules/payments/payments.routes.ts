@@ -15,7 +15,7 @@ const paymentMethodBody = z.strictObject({
   expYear: z.number().int().min(2000).max(2100),
 });
 
-const paymentMethodResponse = z.object({
+export const paymentMethodResponse = z.object({
   brand: z.string(),
   last4: z.string(),
   expMonth: z.number().int(),

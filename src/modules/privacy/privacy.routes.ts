@@ -4,7 +4,9 @@ import { callerOf, originOf, type RouteGuard } from '../../http/auth.js';
 import { problemResponses } from '../../http/schemas.js';
 import type { PrivacyModule } from './privacy.service.js';
 
-const privacyResponse = z.object({
+export const consentChange = z.object({ trainingOptIn: z.boolean(), policyVersion: z.string(), changedAt: z.string(), source: z.string() });
+
+export const privacyResponse = z.object({
   trainingOptIn: z.boolean(),
   accountKind: z.enum(['consumer', 'team', 'enterprise', 'api']),
   policyVersion: z.string(),
@@ -44,9 +46,7 @@ export function registerPrivacyRoutes(app: App, privacy: PrivacyModule, guard: R
       schema: {
         tags: ['privacy'],
         response: {
-          200: z.object({
-            changes: z.array(z.object({ trainingOptIn: z.boolean(), policyVersion: z.string(), changedAt: z.string(), source: z.string() })),
-          }),
+          200: z.object({ changes: z.array(consentChange) }),
           ...problemResponses,
         },
       },

@@ -4,7 +4,7 @@ import { callerOf, type RouteGuard } from '../../http/auth.js';
 import { problemResponses, uuidParam } from '../../http/schemas.js';
 import type { SupportModule } from './support.service.js';
 
-const supportRequest = z.object({
+export const supportRequest = z.object({
   id: z.uuid(),
   reference: z.string().describe('quote it to support: a support grant must cite it'),
   conversationId: z.uuid().nullable(),

@@ -9,7 +9,7 @@ const technicalQuery = z.strictObject({
   before: z.iso.datetime({ offset: true }).optional(),
 });
 
-const technicalResponse = z.object({
+export const technicalResponse = z.object({
   records: z.array(
     z.object({
       at: z.string(),
