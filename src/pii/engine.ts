@@ -1,4 +1,4 @@
-import type { PiiEntityType, PiiSpan, Recognizer, ScanInput } from './types.js';
+import type { PiiEntityType, PiiSpan, ScanInput } from './types.js';
 import { resolveOverlaps } from './resolve.js';
 import { SHAPE, hasMidSentenceCapital, textFeatures } from './features.js';
 import { alignedLower } from './recognizers/tokens.js';
@@ -23,22 +23,27 @@ export interface PiiEngine {
   anonymize(text: string, operator: Operator, options?: AnonymizeOptions): AnonymizeResult;
 }
 
-const RECOGNIZERS: readonly Recognizer[] = [
-  findEmails,
-  findUrls,
-  findDomains,
-  findIpAddresses,
-  findCreditCards,
-  findIbans,
-  findSsns,
-  findDriverLicenses,
-  findSecrets,
-  findPhoneNumbers,
-  findDates,
-  findAges,
-  findAddresses,
-  findNamedEntities,
-];
+/**
+ * Every recogniser, in the order their findings are listed (ties in resolveOverlaps keep it).
+ * Called one by one rather than from an array: each call site then sees one function, which V8
+ * can inline, where a loop over the array is one megamorphic call for all of them.
+ */
+function recognizeAll(input: ScanInput, out: PiiSpan[]): void {
+  findEmails(input, out);
+  findUrls(input, out);
+  findDomains(input, out);
+  findIpAddresses(input, out);
+  findCreditCards(input, out);
+  findIbans(input, out);
+  findSsns(input, out);
+  findDriverLicenses(input, out);
+  findSecrets(input, out);
+  findPhoneNumbers(input, out);
+  findDates(input, out);
+  findAges(input, out);
+  findAddresses(input, out);
+  findNamedEntities(input, out);
+}
 
 export function scanInput(text: string): ScanInput {
   const features = textFeatures(text);
@@ -63,7 +68,7 @@ export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
     if (text.length === 0) return [];
     const input = scanInput(text);
     const candidates: PiiSpan[] = [];
-    for (const recognize of RECOGNIZERS) recognize(input, candidates);
+    recognizeAll(input, candidates);
     const filtered = allowed ? candidates.filter((s) => allowed.has(s.type)) : candidates;
     return resolveOverlaps(filtered, minScore);
   };
