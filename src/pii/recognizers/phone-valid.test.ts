@@ -34,6 +34,7 @@ function inputs(): string[] {
     out.push(`+${cc}${nn}`, `+${cc} ${spaced(nn)}`, `+${cc} (0)${spaced(nn)}`, `+${cc} 0${nn}`, `(+${cc}) ${nn}`);
     out.push(`+${cc}${nn.slice(0, -1)}`, `+${cc}${nn}${next(10)}`, `+${cc}${nn.slice(0, -1)}${(Number(nn.slice(-1)) + 1) % 10}`);
     out.push(`+${cc}${String((Number(nn[0]) + 1) % 10)}${nn.slice(1)}`, `+${cc}-${spaced(nn)}x12`, `+${cc}\t${nn}`);
+    out.push(`+${cc} ${nn} ext. 123`, `+${cc}${nn} extension 4`, `+${cc}.${spaced(nn)} x 7`, `+${cc}${nn.slice(0, 2)}x1`, `+${cc}${nn}x1234567890`);
   }
   const codes = Object.keys((metadata as unknown as { country_calling_codes: Record<string, unknown> }).country_calling_codes);
   for (let k = 0; k < 6000; k++) {

@@ -114,6 +114,12 @@ function nationalNumberOf(rest: string, countries: readonly string[], main: Plan
 
 /** Only "+", ASCII digits and the separators people type: the shape this module handles itself. */
 const PLAIN = /^\(?\+[\d .()-]*$/;
+/**
+ * The same followed by an extension as phone.ts finds them ("x769", " ext. 12", " extension 4"):
+ * the library cuts it off (extractExtension) and validates the number before it.
+ */
+const PLAIN_EXTENSION = /^\(?\+[\d .()-]*(?:x|ext\.?|extension) *\d{1,9}$/;
+const EXTENSION_LABEL = /[a-z]/;
 
 function libraryValid(value: string): boolean {
   return parsePhoneNumberFromString(value)?.isValid() ?? false;
@@ -121,9 +127,14 @@ function libraryValid(value: string): boolean {
 
 /** Whether libphonenumber-js (full metadata) calls the international number `value` valid. */
 export function internationalNumberValid(value: string): boolean {
-  if (value.length > 250 || !PLAIN.test(value)) return libraryValid(value);
+  if (value.length > 250) return libraryValid(value);
+  let end = value.length;
+  if (!PLAIN.test(value)) {
+    if (!PLAIN_EXTENSION.test(value)) return libraryValid(value);
+    end = value.search(EXTENSION_LABEL);
+  }
   let digits = '';
-  for (let i = value.indexOf('+') + 1; i < value.length; i++) {
+  for (let i = value.indexOf('+') + 1; i < end; i++) {
     const c = value.charCodeAt(i);
     if (c >= 48 && c <= 57) digits += value[i];
   }
