@@ -45,9 +45,12 @@ function recognizeAll(input: ScanInput, out: PiiSpan[]): void {
   findNamedEntities(input, out);
 }
 
+/** At module level: tsx compiles a literal with a property escape into a `new RegExp` per evaluation. */
+const LOWER_CASE_LETTER = /\p{Ll}/u;
+
 export function scanInput(text: string): ScanInput {
   const features = textFeatures(text);
-  const hasLower = (features.shape & SHAPE.ASCII_LOWER) !== 0 || /\p{Ll}/u.test(text);
+  const hasLower = (features.shape & SHAPE.ASCII_LOWER) !== 0 || LOWER_CASE_LETTER.test(text);
   return {
     text,
     // toLowerCase can change length for a few scripts; offsets must stay aligned with the text.

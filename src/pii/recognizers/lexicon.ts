@@ -142,8 +142,8 @@ interface Table {
    */
   filter: Uint8Array;
   chars: string;
-  /** Gazetteer phrases by slot, for the few words that start one (flag GAZETTEER). */
-  gaz: Map<number, readonly Entry[]>;
+  /** Gazetteer phrases by slot, for the few words that start one (flag GAZETTEER); an array, not a Map, so a read is an index. */
+  gaz: (readonly Entry[] | undefined)[];
 }
 
 const FILTER_BITS = 1 << 16;
@@ -152,7 +152,7 @@ function buildTable(): Table {
   const map = build();
   let size = 1024;
   while (size < map.size * 2) size *= 2;
-  const table: Table = { mask: size - 1, hashes: new Int32Array(size), facts: new Int32Array(size * 3), filter: new Uint8Array(FILTER_BITS / 8), chars: '', gaz: new Map() };
+  const table: Table = { mask: size - 1, hashes: new Int32Array(size), facts: new Int32Array(size * 3), filter: new Uint8Array(FILTER_BITS / 8), chars: '', gaz: new Array<readonly Entry[] | undefined>(size).fill(undefined) };
   const parts: string[] = [];
   let offset = 0;
   for (const [word, entry] of map) {
@@ -164,7 +164,7 @@ function buildTable(): Table {
     table.facts[slot * 3] = entry.gaz ? entry.flags | LEX.GAZETTEER : entry.flags;
     table.facts[slot * 3 + 1] = offset;
     table.facts[slot * 3 + 2] = word.length;
-    if (entry.gaz) table.gaz.set(slot, entry.gaz);
+    if (entry.gaz) table.gaz[slot] = entry.gaz;
     parts.push(word);
     offset += word.length;
   }
@@ -199,7 +199,7 @@ export function lexSlot(lower: string, start: number, end: number, hash: number)
 }
 
 export const slotFlags = (slot: number): number => (slot < 0 ? 0 : table().facts[slot * 3]!);
-export const slotGazetteer = (slot: number): readonly Entry[] | undefined => (slot < 0 ? undefined : table().gaz.get(slot));
+export const slotGazetteer = (slot: number): readonly Entry[] | undefined => (slot < 0 ? undefined : table().gaz[slot]);
 
 /** The lexicon entry of the lower-case word at [start, end) of `lower` (an empty entry if unknown). */
 export function lexicon(lower: string, start = 0, end = lower.length, hash?: number): LexEntry {

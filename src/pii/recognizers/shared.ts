@@ -41,20 +41,21 @@ export function wordsWith(input: ScanInput, flags: number): number[] {
     if (plain) found.push(t.start, t.end);
   }
   const pieces = input.wordPieces!;
+  if (pieces.length === 0) return found;
+  // Pieces come from tokens the loop above skipped (tokens with other characters), so the two
+  // lists never share a start: merged by start, they are in text order.
+  const merged: number[] = [];
+  let k = 0;
   for (let p = 0; p < pieces.length; p += 3) {
     if ((pieces[p + 2]! & flags) === 0) continue;
     const start = pieces[p]!;
     const end = pieces[p + 1]!;
-    if (!isAsciiWordChar(codeAt(text, start - 1)) && !isAsciiWordChar(codeAt(text, end))) found.push(start, end);
+    if (isAsciiWordChar(codeAt(text, start - 1)) || isAsciiWordChar(codeAt(text, end))) continue;
+    for (; k < found.length && found[k]! < start; k += 2) merged.push(found[k]!, found[k + 1]!);
+    merged.push(start, end);
   }
-  if (pieces.length > 0) {
-    // Keep text order: pieces come from tokens the loop above skipped.
-    const pairs: [number, number][] = [];
-    for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
-    pairs.sort((a, b) => a[0] - b[0]);
-    return pairs.flat();
-  }
-  return found;
+  for (; k < found.length; k += 2) merged.push(found[k]!, found[k + 1]!);
+  return merged;
 }
 
 /**
