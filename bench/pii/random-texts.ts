@@ -13,6 +13,8 @@ const PIECES = [
   "'s", 'co-founder', 'İstanbul', 'Ärzte', '中文', '😀',
   '0', '1', '7', '12', '19', '2024', '1998', '555', '010', '4477', '0958', '4111', '1111', '123', '45', '6789', '90s', '7am', '9.45pm', '14:30',
   '+44', '0044', '(555)', 'GB29', 'NWBK', '6016', '1331', '9268', '19', '192.168', '.1', '::1', 'fe80', 'SW1A', '1AA', 'K1A', '0B1',
+  'address', 'my address is', 'ship to', 'moved to', 'located at', 'api-key', 'access_key', 'AccessKey', 'client secret', 'pwd', 'PIN',
+  'the day after tomorrow', 'last summer', 'this Monday', 'back in', 'born', 'mid', 'the', 'a', 'é', 're-',
   'Engineer', 'Manager', 'Director', 'software engineer', 'CEO', 'Acme', 'Corp', 'GmbH', 'Main', 'Park', 'Lisbon',
   ' ', ' ', ' ', ' ', ', ', '. ', '\n', '\n\n', '\r\n', '-', '/', '.', ':', '@', '#', '(', ')', '"', "'", '\t', ' - ', '=', '> ', '* ', '? ', '• ',
 ];

@@ -51,6 +51,14 @@ export const LEX = {
   GAZETTEER: 1 << 25,
   /** First words of "I'm 25", "she is 30", "was 12" (the age-after-a-verb pattern of datetime.ts). */
   AGE_LEAD: 1 << 26,
+  // First words of patterns that are tried only where such a word starts (see execAtStarts in
+  // shared.ts) instead of over the whole text.
+  /** "password", "api", "access"…: the labels of secrets.ts' LABELLED. */
+  SECRET_LEAD: 1 << 27,
+  /** "today", "last", "the"…: the relative dates of datetime.ts. */
+  RELATIVE_LEAD: 1 << 28,
+  /** "in", "since", "born"…: the time words before a bare year in datetime.ts. */
+  YEAR_LEAD: 1 << 29,
 } as const;
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -113,6 +121,11 @@ function build(): Map<string, LexEntry> {
   mark([...STREET_PREFIXES].map(noDot), LEX.STREET_PREFIX);
   mark(['psc', 'unit', 'cmr', 'usns', 'usnv', 'uss', 'uscgc'], LEX.MILITARY);
   mark(['i', 'im', 'he', 'she', 'they', 'was', 'were', 'am'], LEX.AGE_LEAD);
+  // Each list is every first word of its pattern's alternatives, as the tokeniser cuts them
+  // ("api_key" is "api", "accesskey" one word); the patterns are case-insensitive.
+  mark('password passwd passphrase pwd pass pin secret secretkey token api apikey access accesskey client clientsecret private privatekey auth bearer authorization'.split(' '), LEX.SECRET_LEAD);
+  mark('yesterday today tomorrow tonight the last next this'.split(' '), LEX.RELATIVE_LEAD);
+  mark('in since during from until till by before after around circa of year born founded established spring summer autumn fall winter early late mid back a an the'.split(' '), LEX.YEAR_LEAD);
   for (const [first, list] of buildGazetteer()) entry(first).gaz = list;
   return map;
 }

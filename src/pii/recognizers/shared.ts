@@ -1,4 +1,5 @@
 import type { ScanInput } from '../types.js';
+import { execAt } from './exec-all.js';
 import { LEX, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
 import { tokenize, type Token, type TokenSummary, type WordLookup } from './tokens.js';
 
@@ -87,4 +88,23 @@ export function wordStarts(input: ScanInput, flags: number): number[] {
   }
   if (extra) starts.sort((a, b) => a - b);
   return starts;
+}
+
+/**
+ * What `execAll(re, text)` finds, for a pattern whose every match starts with a word that has
+ * `flags` (`sticky` is the pattern with the "y" flag): the pattern is tried only where such a word
+ * starts (wordStarts), in text order, skipping starts inside the previous match, as the global
+ * search does. Trying it at a start where it cannot match costs only that attempt.
+ */
+export function execAtStarts(input: ScanInput, sticky: RegExp, flags: number): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  let end = 0;
+  for (const at of wordStarts(input, flags)) {
+    if (at < end) continue;
+    const m = execAt(sticky, input.text, at);
+    if (!m) continue;
+    found.push(m);
+    end = at + m[0].length;
+  }
+  return found;
 }
