@@ -211,6 +211,9 @@ export function lexSlot(lower: string, start: number, end: number, hash: number)
   }
 }
 
+/** Whether any listed word contains an ASCII digit (none does today: tokens with digits skip the probe). */
+export const lexHasDigitWords = (): boolean => /[0-9]/.test(table().chars);
+
 export const slotFlags = (slot: number): number => (slot < 0 ? 0 : table().slots[slot * 4 + 1]!);
 export const slotGazetteer = (slot: number): readonly Entry[] | undefined => (slot < 0 ? undefined : table().gaz[slot]);
 

@@ -1,9 +1,10 @@
 import type { ScanInput } from '../types.js';
 import { execAt } from './exec-all.js';
-import { LEX, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
+import { LEX, lexHasDigitWords, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
 import { tokenize, type Token, type TokenSummary, type WordLookup } from './tokens.js';
 
-const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer };
+/** Built on first use, like the lexicon table it reads. */
+let lookup: WordLookup | undefined;
 
 /**
  * The words of the scanned text with their word-list facts, computed once per scan and shared by
@@ -12,7 +13,8 @@ const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX
 export function tokensOf(input: ScanInput): Token[] {
   if (input.tokens) return input.tokens;
   const summary: TokenSummary = { flags: 0, pieces: [] };
-  const tokens = tokenize(input.text, input.lower, LOOKUP, summary);
+  lookup ??= { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer, digitWords: lexHasDigitWords() };
+  const tokens = tokenize(input.text, input.lower, lookup, summary);
   input.tokens = tokens;
   input.wordFlags = summary.flags;
   input.wordPieces = summary.pieces;
