@@ -1,4 +1,4 @@
-import type { PiiEntityType, PiiSpan, Recognizer, ScanInput } from './types.js';
+import type { PiiEntityType, PiiSpan, ScanInput } from './types.js';
 import { resolveOverlaps } from './resolve.js';
 import { SHAPE, hasMidSentenceCapital, textFeatures } from './features.js';
 import { alignedLower } from './recognizers/tokens.js';
@@ -23,26 +23,34 @@ export interface PiiEngine {
   anonymize(text: string, operator: Operator, options?: AnonymizeOptions): AnonymizeResult;
 }
 
-const RECOGNIZERS: readonly Recognizer[] = [
-  findEmails,
-  findUrls,
-  findDomains,
-  findIpAddresses,
-  findCreditCards,
-  findIbans,
-  findSsns,
-  findDriverLicenses,
-  findSecrets,
-  findPhoneNumbers,
-  findDates,
-  findAges,
-  findAddresses,
-  findNamedEntities,
-];
+/**
+ * Every recogniser, in the order their findings are listed (ties in resolveOverlaps keep it).
+ * Called one by one rather than from an array: each call site then sees one function, which V8
+ * can inline, where a loop over the array is one megamorphic call for all of them.
+ */
+function recognizeAll(input: ScanInput, out: PiiSpan[]): void {
+  findEmails(input, out);
+  findUrls(input, out);
+  findDomains(input, out);
+  findIpAddresses(input, out);
+  findCreditCards(input, out);
+  findIbans(input, out);
+  findSsns(input, out);
+  findDriverLicenses(input, out);
+  findSecrets(input, out);
+  findPhoneNumbers(input, out);
+  findDates(input, out);
+  findAges(input, out);
+  findAddresses(input, out);
+  findNamedEntities(input, out);
+}
+
+/** At module level: tsx compiles a literal with a property escape into a `new RegExp` per evaluation. */
+const LOWER_CASE_LETTER = /\p{Ll}/u;
 
 export function scanInput(text: string): ScanInput {
   const features = textFeatures(text);
-  const hasLower = (features.shape & SHAPE.ASCII_LOWER) !== 0 || /\p{Ll}/u.test(text);
+  const hasLower = (features.shape & SHAPE.ASCII_LOWER) !== 0 || LOWER_CASE_LETTER.test(text);
   return {
     text,
     // toLowerCase can change length for a few scripts; offsets must stay aligned with the text.
@@ -63,7 +71,7 @@ export function createPiiEngine(options: PiiEngineOptions = {}): PiiEngine {
     if (text.length === 0) return [];
     const input = scanInput(text);
     const candidates: PiiSpan[] = [];
-    for (const recognize of RECOGNIZERS) recognize(input, candidates);
+    recognizeAll(input, candidates);
     const filtered = allowed ? candidates.filter((s) => allowed.has(s.type)) : candidates;
     return resolveOverlaps(filtered, minScore);
   };

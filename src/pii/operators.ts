@@ -106,12 +106,15 @@ function numberedPlaceholders(): Replacer {
 
 const normalizeValue = (value: string) => value.toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** A letter or a digit of any script (at module level: tsx would rebuild the literal per character). */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
 /** Keeps the shape (separators, length) so a reader still sees "a card number was here". */
 function mask(value: string, maskChar: string, keepLast: number): string {
   const chars = [...value];
   let visible = keepLast;
   for (let i = chars.length - 1; i >= 0; i--) {
-    if (!/[\p{L}\p{N}]/u.test(chars[i]!)) continue;
+    if (!LETTER_OR_DIGIT.test(chars[i]!)) continue;
     if (visible > 0) {
       visible--;
       continue;

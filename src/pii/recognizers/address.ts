@@ -130,12 +130,19 @@ function cueBeforeNumber(input: ScanInput): boolean {
   return false;
 }
 
+/**
+ * Patterns used inside functions live at module level: a regex literal with a Unicode property
+ * escape is compiled by tsx/esbuild into `new RegExp(...)`, which would be built again per call.
+ */
+const TRAILING_WORD = /[ \t]+([\p{L}'’]+)$/u;
+const NEW_SENTENCE = /^\p{Lu}\p{Ll}+ \p{Ll}/u;
+
 function trimTrailingWords(text: string, start: number, end: number): number {
   // Regexes that allow any word after the street type may run into the sentence; cut it back.
   let e = end;
   for (;;) {
     const slice = text.slice(start, e).replace(/[\s,]+$/, '');
-    const m = /[ \t]+([\p{L}'’]+)$/u.exec(slice);
+    const m = TRAILING_WORD.exec(slice);
     if (!m || !COMMON_WORDS.has(m[1]!.toLowerCase())) return start + slice.length;
     e = start + slice.length - m[0].length;
   }
@@ -242,6 +249,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       addStreet(streets, start, start + m[1]!.length, 0.7);
     }
   }
+  // (Not tried at its words alone: "address12" is one token, yet the pattern matches in it.)
   if (cueBeforeNumber(input)) for (const m of execAll(ADDRESS_CUE, text)) {
     const start = m.index + m[0].length;
     const rest = /^[^\n.?!;]{4,80}/.exec(text.slice(start));
@@ -305,7 +313,7 @@ function followAddressBlock(text: string, from: number): number {
       if (!BLOCK_PLACE.test(place) || place.split(' ').length > 4) return pos;
       if (COMMON_WORDS.has(place.toLowerCase())) return pos;
       // A new sentence after a comma is not the town.
-      if (sep[0].startsWith(',') && !sep[0].includes('\n') && /^\p{Lu}\p{Ll}+ \p{Ll}/u.test(seg)) return pos;
+      if (sep[0].startsWith(',') && !sep[0].includes('\n') && NEW_SENTENCE.test(seg)) return pos;
     }
     pos = segStart + seg.length;
   }

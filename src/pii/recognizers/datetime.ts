@@ -36,10 +36,10 @@ const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: b
   { re: new RegExp(`(?<![\\d:.])${TIME}(?![\\d:])`, 'gi'), score: 0.6, shape: SHAPE.CLOCK },
   { re: /\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[ap]m\b)/gi, score: 0.8, shape: SHAPE.AM_PM },
   // A bare year after a word that announces a time ("in 1998", "since 2004", "class of 2010").
-  { re: new RegExp(`\\b(?:in|since|during|from|until|till|by|before|after|around|circa|of|year|born|founded|established|spring|summer|autumn|fall|winter|early|late|mid|back in|a|an|the)\\s(${YEAR}s?)\\b(?![-/.]\\d)`, 'gi'), score: 0.75, group: 1, shape: SHAPE.YEAR },
+  { re: new RegExp(`\\b(?:in|since|during|from|until|till|by|before|after|around|circa|of|year|born|founded|established|spring|summer|autumn|fall|winter|early|late|mid|back in|a|an|the)\\s(${YEAR}s?)\\b(?![-/.]\\d)`, 'gi'), score: 0.75, group: 1, shape: SHAPE.YEAR, startsAt: LEX.YEAR_LEAD },
   { re: new RegExp(`\\b(?:19|20)\\d0s\\b`, 'gi'), score: 0.7, shape: SHAPE.DECADE },
   // Relative dates: below the default threshold, since on their own they identify no one.
-  { re: /\b(?:yesterday|today|tomorrow|tonight|the day (?:before|after) (?:yesterday|tomorrow)|(?:last|next|this) (?:week|weekend|month|year|spring|summer|autumn|fall|winter)|(?:last|next|this) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/gi, score: 0.45, words: true, word: LEX.RELATIVE_DAY | LEX.WEEKDAY },
+  { re: /\b(?:yesterday|today|tomorrow|tonight|the day (?:before|after) (?:yesterday|tomorrow)|(?:last|next|this) (?:week|weekend|month|year|spring|summer|autumn|fall|winter)|(?:last|next|this) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/gi, score: 0.45, words: true, word: LEX.RELATIVE_DAY | LEX.WEEKDAY, startsAt: LEX.RELATIVE_LEAD },
   { re: /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago\b/gi, score: 0.45, words: true, word: LEX.AGO },
 ];
 

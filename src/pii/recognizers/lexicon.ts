@@ -51,6 +51,14 @@ export const LEX = {
   GAZETTEER: 1 << 25,
   /** First words of "I'm 25", "she is 30", "was 12" (the age-after-a-verb pattern of datetime.ts). */
   AGE_LEAD: 1 << 26,
+  // First words of patterns that are tried only where such a word starts (see execAtStarts in
+  // shared.ts) instead of over the whole text.
+  /** "password", "api", "access"…: the labels of secrets.ts' LABELLED. */
+  SECRET_LEAD: 1 << 27,
+  /** "today", "last", "the"…: the relative dates of datetime.ts. */
+  RELATIVE_LEAD: 1 << 28,
+  /** "in", "since", "born"…: the time words before a bare year in datetime.ts. */
+  YEAR_LEAD: 1 << 29,
 } as const;
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -113,6 +121,11 @@ function build(): Map<string, LexEntry> {
   mark([...STREET_PREFIXES].map(noDot), LEX.STREET_PREFIX);
   mark(['psc', 'unit', 'cmr', 'usns', 'usnv', 'uss', 'uscgc'], LEX.MILITARY);
   mark(['i', 'im', 'he', 'she', 'they', 'was', 'were', 'am'], LEX.AGE_LEAD);
+  // Each list is every first word of its pattern's alternatives, as the tokeniser cuts them
+  // ("api_key" is "api", "accesskey" one word); the patterns are case-insensitive.
+  mark('password passwd passphrase pwd pass pin secret secretkey token api apikey access accesskey client clientsecret private privatekey auth bearer authorization'.split(' '), LEX.SECRET_LEAD);
+  mark('yesterday today tomorrow tonight the last next this'.split(' '), LEX.RELATIVE_LEAD);
+  mark('in since during from until till by before after around circa of year born founded established spring summer autumn fall winter early late mid back a an the'.split(' '), LEX.YEAR_LEAD);
   for (const [first, list] of buildGazetteer()) entry(first).gaz = list;
   return map;
 }
@@ -130,18 +143,19 @@ interface Table {
   /**
    * Four numbers per slot, side by side so a probe reads one cache line: the word's full hash
    * (0 = empty slot; compared first, so a miss never touches a key), its flags, and where it
-   * starts in `chars` and its length.
+   * starts in `chars` and its length. (Hashes alone in their own array were tried: two in three
+   * words of a text are listed, and a hit then read two cache lines instead of one.)
    */
   slots: Int32Array;
   /**
    * One bit per value of the hash's upper 16 bits, set for every listed word. A clear bit proves
-   * a word unlisted from 8 KB that stay in the cache, before the table (hundreds of KB, a cache
-   * miss per probe) is touched: most words of a text are not in the lists.
+   * a word unlisted from 8 KB that stay in the cache, before the table is touched: most words of
+   * a text are not in the lists.
    */
   filter: Uint8Array;
   chars: string;
-  /** Gazetteer phrases by slot, for the few words that start one (flag GAZETTEER). */
-  gaz: Map<number, readonly Entry[]>;
+  /** Gazetteer phrases by slot, for the few words that start one (flag GAZETTEER); an array, not a Map, so a read is an index. */
+  gaz: (readonly Entry[] | undefined)[];
 }
 
 const FILTER_BITS = 1 << 16;
@@ -150,7 +164,7 @@ function buildTable(): Table {
   const map = build();
   let size = 1024;
   while (size < map.size * 2) size *= 2;
-  const table: Table = { mask: size - 1, slots: new Int32Array(size * 4), filter: new Uint8Array(FILTER_BITS / 8), chars: '', gaz: new Map() };
+  const table: Table = { mask: size - 1, slots: new Int32Array(size * 4), filter: new Uint8Array(FILTER_BITS / 8), chars: '', gaz: new Array<readonly Entry[] | undefined>(size).fill(undefined) };
   const parts: string[] = [];
   let offset = 0;
   for (const [word, entry] of map) {
@@ -162,7 +176,7 @@ function buildTable(): Table {
     table.slots[slot * 4 + 1] = entry.gaz ? entry.flags | LEX.GAZETTEER : entry.flags;
     table.slots[slot * 4 + 2] = offset;
     table.slots[slot * 4 + 3] = word.length;
-    if (entry.gaz) table.gaz.set(slot, entry.gaz);
+    if (entry.gaz) table.gaz[slot] = entry.gaz;
     parts.push(word);
     offset += word.length;
   }
@@ -197,8 +211,11 @@ export function lexSlot(lower: string, start: number, end: number, hash: number)
   }
 }
 
+/** Whether any listed word contains an ASCII digit (none does today: tokens with digits skip the probe). */
+export const lexHasDigitWords = (): boolean => /[0-9]/.test(table().chars);
+
 export const slotFlags = (slot: number): number => (slot < 0 ? 0 : table().slots[slot * 4 + 1]!);
-export const slotGazetteer = (slot: number): readonly Entry[] | undefined => (slot < 0 ? undefined : table().gaz.get(slot));
+export const slotGazetteer = (slot: number): readonly Entry[] | undefined => (slot < 0 ? undefined : table().gaz[slot]);
 
 /** The lexicon entry of the lower-case word at [start, end) of `lower` (an empty entry if unknown). */
 export function lexicon(lower: string, start = 0, end = lower.length, hash?: number): LexEntry {

@@ -214,8 +214,43 @@ function personOnLineAbove(c: Ctx, first: Token): boolean {
   }
 }
 
+/** Characters allowed between a line start and a word: blanks, quote marks, list bullets. */
+const BLANK = 1;
+const QUOTE = 2;
+const BULLET = 4;
+const LEAD = new Uint8Array(128);
+LEAD[32] = LEAD[9] = BLANK | QUOTE | BULLET;
+LEAD[62] = QUOTE | BULLET; // >
+LEAD[63] = LEAD[42] = LEAD[45] = BULLET; // ? * -
+
+/**
+ * `/(?:^|\n)[…]*$/.test(text.slice(max(0, pos - window), pos))` with the class given by `kind`:
+ * the run of those characters before `pos` reaches the window's start or a line break. A scan,
+ * not a regex over a fresh slice.
+ */
+function lineStartsBefore(text: string, pos: number, window: number, kind: number): boolean {
+  const from = Math.max(0, pos - window);
+  let k = pos;
+  while (k > from) {
+    const ch = text.charCodeAt(k - 1);
+    if (ch >= 128 || (LEAD[ch]! & kind) === 0) break;
+    k--;
+  }
+  return k === from || text.charCodeAt(k - 1) === 10;
+}
+
+/** `/^[ \t]*(?:\r?\n|$)/.test(text.slice(pos, pos + 4))` (or `\n` alone when `crlf` is false). */
+function lineEndsAfter(text: string, pos: number, crlf: boolean): boolean {
+  const to = Math.min(text.length, pos + 4);
+  let k = pos;
+  while (k < to && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  if (k >= to) return true;
+  const ch = text.charCodeAt(k);
+  return ch === 10 || (crlf && ch === 13 && k + 1 < to && text.charCodeAt(k + 1) === 10);
+}
+
 function onOwnLine(text: string, first: Token, last: Token): boolean {
-  return /(?:^|\n)[ \t>?*-]*$/.test(text.slice(Math.max(0, first.start - 8), first.start)) && /^[ \t]*(?:\r?\n|$)/.test(text.slice(last.end, last.end + 4));
+  return lineStartsBefore(text, first.start, 8, BULLET) && lineEndsAfter(text, last.end, true);
 }
 
 /** "Anna: see you at six": a name at the start of a line followed by a colon. */
@@ -225,7 +260,7 @@ function isSpeaker(c: Ctx, b: number, first: Token, last: Token): boolean {
   if (last.end >= text.length) return false;
   const next = text.charCodeAt(last.end);
   if (next !== 58 && next !== 32 && !(next >= 9 && next <= 13 && next !== 10) && !(next > 127 && /\s/.test(text[last.end]!))) return false;
-  return /^\s*:/.test(after(c, b)) && /(?:^|\n)[ \t>]*$/.test(text.slice(Math.max(0, first.start - 8), first.start));
+  return /^\s*:/.test(after(c, b)) && lineStartsBefore(text, first.start, 8, QUOTE);
 }
 
 function classifyChunk(c: Ctx, a: number, b: number): void {
@@ -433,16 +468,21 @@ function propagationPass(c: Ctx): void {
   }
 }
 
+/** The gap [from, to) is one space or tab. */
+function singleBlank(text: string, from: number, to: number): boolean {
+  return to - from === 1 && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9);
+}
+
 function jobTitlePass(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (c.used[i] || !has(t, LEX.JOB_HEAD)) continue;
     let a = i;
-    while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !has(tokens[a - 1]!, LEX.JOB_STOP) && /^[ \t]$/.test(text.slice(tokens[a - 1]!.end, tokens[a]!.start))) a--;
+    while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !has(tokens[a - 1]!, LEX.JOB_STOP) && singleBlank(text, tokens[a - 1]!.end, tokens[a]!.start)) a--;
     const pre = c.lower.slice(Math.max(0, tokens[a]!.start - 32), tokens[a]!.start);
-    const lineStart = /(?:^|\n)[ \t>]*$/.test(pre);
-    const lineEnd = /^[ \t]*(?:\n|$)/.test(text.slice(t.end, t.end + 4));
+    const lineStart = lineStartsBefore(c.lower, tokens[a]!.start, 32, QUOTE);
+    const lineEnd = lineEndsAfter(text, t.end, false);
     const ownLine = lineStart && lineEnd;
     if (!ownLine && !(JOB_BEFORE.test(pre) && !lineStart)) continue;
     if (!ownLine && /\bthe\s+$/.test(pre) && !/,\s*the\s+$/.test(pre)) continue;

@@ -1,6 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { PiiSpan, ScanInput } from '../types.js';
 import { execAll } from './exec-all.js';
+import { internationalNumberValid } from './phone-valid.js';
 
 /**
  * Phone numbers in the shapes people type: international (+44 20 7946 0958, 0044 …), North
@@ -15,7 +15,7 @@ const PHONE_CONTEXT =
 
 function validSomewhere(value: string, digits: string): boolean {
   const normalized = value.startsWith('00') ? '+' + digits.slice(2) : value;
-  return parsePhoneNumberFromString(normalized)?.isValid() ?? false;
+  return internationalNumberValid(normalized);
 }
 
 function score(text: string, lower: string, start: number, value: string): number {
@@ -38,8 +38,8 @@ function score(text: string, lower: string, start: number, value: string): numbe
   else if (!separated && n >= 10 && n <= 12) s = 0.3;
   else s = 0.15;
   if (context) s += 0.3;
-  // libphonenumber costs ~40 µs a call: ask it only when its answer decides the outcome, and only
-  // for numbers whose region is known; a national number with a trunk "0" is judged by its shape.
+  // Only numbers whose region is known are validated (phone-valid.ts gives libphonenumber's
+  // answer); a national number with a trunk "0" is judged by its shape.
   if (international) s += validSomewhere(value, digits) ? 0.2 : 0;
   else if (s >= 0.3 && s < 0.5) {
     if (digits.startsWith('0') && n >= 9 && n <= 11 && separated) s += 0.1;

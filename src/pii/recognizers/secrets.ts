@@ -1,8 +1,8 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { shannonEntropy } from '../validators.js';
-import { execAll } from './exec-all.js';
+import { execAll, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { hasWord } from './shared.js';
+import { execAtStarts, hasWord } from './shared.js';
 
 /** Credentials recognisable by the prefix their issuer gives them. */
 const PREFIXED: readonly RegExp[] = [
@@ -28,6 +28,7 @@ const PREFIXED: readonly RegExp[] = [
 /** "password: hunter2", "api_key=…", "Bearer …": the value after the label is the secret. */
 const LABELLED =
   /\b(?:password|passwd|passphrase|pwd|pass|pin|secret|token|api[ _-]?key|apikey|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|private[ _-]?key|auth|bearer|authorization)\b(?:\s*(?:is|was|=|:|->)\s*|\s+)["'`]?([^\s"'`,;<>]{6,200})/gi;
+const LABELLED_AT = sticky(LABELLED);
 const BEARER_VALUE = /^(?:bearer|basic|token)$/i;
 
 /** Long unbroken tokens mixing letters and digits; scored by entropy below. */
@@ -78,7 +79,8 @@ export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
     }
   }
   if (hasWord(input, LEX.SECRET_LABEL)) {
-    for (const m of execAll(LABELLED, text)) {
+    // Tried only where a label word starts (LEX.SECRET_LEAD), not at every position.
+    for (const m of execAtStarts(input, LABELLED_AT, LEX.SECRET_LEAD)) {
       let value = m[1]!;
       let start = m.index + m[0].length - value.length;
       if (BEARER_VALUE.test(value)) continue;

@@ -1,8 +1,10 @@
 import type { ScanInput } from '../types.js';
-import { LEX, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
+import { execAt } from './exec-all.js';
+import { LEX, lexHasDigitWords, lexSlot, slotFlags, slotGazetteer } from './lexicon.js';
 import { tokenize, type Token, type TokenSummary, type WordLookup } from './tokens.js';
 
-const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer };
+/** Built on first use, like the lexicon table it reads. */
+let lookup: WordLookup | undefined;
 
 /**
  * The words of the scanned text with their word-list facts, computed once per scan and shared by
@@ -11,7 +13,8 @@ const LOOKUP: WordLookup = { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX
 export function tokensOf(input: ScanInput): Token[] {
   if (input.tokens) return input.tokens;
   const summary: TokenSummary = { flags: 0, pieces: [] };
-  const tokens = tokenize(input.text, input.lower, LOOKUP, summary);
+  lookup ??= { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer, digitWords: lexHasDigitWords() };
+  const tokens = tokenize(input.text, input.lower, lookup, summary);
   input.tokens = tokens;
   input.wordFlags = summary.flags;
   input.wordPieces = summary.pieces;
@@ -41,20 +44,21 @@ export function wordsWith(input: ScanInput, flags: number): number[] {
     if (plain) found.push(t.start, t.end);
   }
   const pieces = input.wordPieces!;
+  if (pieces.length === 0) return found;
+  // Pieces come from tokens the loop above skipped (tokens with other characters), so the two
+  // lists never share a start: merged by start, they are in text order.
+  const merged: number[] = [];
+  let k = 0;
   for (let p = 0; p < pieces.length; p += 3) {
     if ((pieces[p + 2]! & flags) === 0) continue;
     const start = pieces[p]!;
     const end = pieces[p + 1]!;
-    if (!isAsciiWordChar(codeAt(text, start - 1)) && !isAsciiWordChar(codeAt(text, end))) found.push(start, end);
+    if (isAsciiWordChar(codeAt(text, start - 1)) || isAsciiWordChar(codeAt(text, end))) continue;
+    for (; k < found.length && found[k]! < start; k += 2) merged.push(found[k]!, found[k + 1]!);
+    merged.push(start, end);
   }
-  if (pieces.length > 0) {
-    // Keep text order: pieces come from tokens the loop above skipped.
-    const pairs: [number, number][] = [];
-    for (let k = 0; k < found.length; k += 2) pairs.push([found[k]!, found[k + 1]!]);
-    pairs.sort((a, b) => a[0] - b[0]);
-    return pairs.flat();
-  }
-  return found;
+  for (; k < found.length; k += 2) merged.push(found[k]!, found[k + 1]!);
+  return merged;
 }
 
 /**
@@ -86,4 +90,23 @@ export function wordStarts(input: ScanInput, flags: number): number[] {
   }
   if (extra) starts.sort((a, b) => a - b);
   return starts;
+}
+
+/**
+ * What `execAll(re, text)` finds, for a pattern whose every match starts with a word that has
+ * `flags` (`sticky` is the pattern with the "y" flag): the pattern is tried only where such a word
+ * starts (wordStarts), in text order, skipping starts inside the previous match, as the global
+ * search does. Trying it at a start where it cannot match costs only that attempt.
+ */
+export function execAtStarts(input: ScanInput, sticky: RegExp, flags: number): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  let end = 0;
+  for (const at of wordStarts(input, flags)) {
+    if (at < end) continue;
+    const m = execAt(sticky, input.text, at);
+    if (!m) continue;
+    found.push(m);
+    end = at + m[0].length;
+  }
+  return found;
 }

@@ -71,6 +71,8 @@ export interface WordLookup {
   /** The flag set on words that start gazetteer phrases: only those are asked for phrases. */
   gazetteerFlag: number;
   gazetteer(slot: number): readonly Entry[] | undefined;
+  /** Some listed word has an ASCII digit; when none has, words with digits are not looked up. */
+  digitWords: boolean;
 }
 
 /** FNV-1a over the lower-cased word, the hash the lexicon is keyed by (computed while classifying). */
@@ -238,7 +240,8 @@ export function tokenize(source: string, lowerText?: string, lookup?: WordLookup
       cap = c0 < 128 ? c0 >= 65 && c0 <= 90 : value[0] !== lowerValue[0] && value[0] === upperCased[0];
       upper = alpha && value.length > 1 && value === upperCased && value !== lowerValue;
     }
-    const slot = lookup ? lookup.slot(lower, start, end, h | 1) : -1;
+    // A word with an ASCII digit (alpha false) is in no list: no probe for "2024" or "4B".
+    const slot = lookup && (alpha || lookup.digitWords) ? lookup.slot(lower, start, end, h | 1) : -1;
     const flags = slot < 0 ? 0 : lookup!.flags(slot);
     const gaz = slot >= 0 && flags & lookup!.gazetteerFlag ? lookup!.gazetteer(slot) : undefined;
     // A possessive "'s" cut off above does not make the word joined ("Anna's" is plain "Anna").
