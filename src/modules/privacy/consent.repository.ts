@@ -35,6 +35,17 @@ export async function listConsent(exec: Executor, accountId: string) {
     .execute();
 }
 
+/** The account's newest consent record: the choice in force and the policy version it was made under. */
+export async function latestConsent(exec: Executor, accountId: string) {
+  return exec
+    .selectFrom('consent_ledger')
+    .select(['training_opt_in', 'policy_version', 'changed_at'])
+    .where('account_id', '=', accountId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** The training setting that was in force at an instant, from the ledger (the newest change at or before it). */
 export async function consentInForceAt(exec: Executor, accountId: string, at: Date): Promise<boolean | null> {
   const row = await exec

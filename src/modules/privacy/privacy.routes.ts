@@ -10,6 +10,12 @@ export const privacyResponse = z.object({
   trainingOptIn: z.boolean(),
   accountKind: z.enum(['consumer', 'team', 'enterprise', 'api']),
   policyVersion: z.string(),
+  policy: z.object({
+    version: z.string(),
+    publishedAt: z.string(),
+    yourChoiceRecordedUnder: z.string().nullable().describe('the policy version in force when the training choice was last recorded'),
+    changedSinceYourChoice: z.boolean().describe('the policy changed after that choice: show it to the user for review'),
+  }),
   windows: z.object({
     conversationDays: z.union([z.number(), z.object({ optedIn: z.number(), optedOut: z.number() })]),
     incognitoDays: z.number(),

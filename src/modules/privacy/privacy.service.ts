@@ -5,7 +5,8 @@ import { windowsForAccount, type Policy } from '../../policy/index.js';
 import { notFound } from '../../lib/errors.js';
 import type { RequestOrigin } from '../accounts/accounts.service.js';
 import { gatherAccountFacts, recomputeDeadlines } from '../retention/retention.service.js';
-import { appendConsent, listConsent } from './consent.repository.js';
+import { appendConsent, latestConsent, listConsent } from './consent.repository.js';
+import { policyChangeView } from './policy-change.js';
 import { appendAudit } from '../audit/audit.repository.js';
 
 export interface PrivacyDeps {
@@ -18,10 +19,13 @@ export function createPrivacyModule({ db, clock, policy }: PrivacyDeps) {
   async function settings(accountId: string) {
     const facts = await gatherAccountFacts(db, accountId);
     if (!facts) throw notFound('account');
+    const lastChoice = await latestConsent(db, accountId);
     return {
       trainingOptIn: facts.trainingOptIn,
       accountKind: facts.accountKind,
       policyVersion: policy.version,
+      // P30: the user sees when the policy changed after they last made their choice, so they can review it.
+      policy: policyChangeView(policy, lastChoice?.policy_version ?? null),
       windows: windowsForAccount(facts.accountKind, facts.org, policy),
     };
   }
@@ -43,8 +47,11 @@ export function createPrivacyModule({ db, clock, policy }: PrivacyDeps) {
           .forUpdate()
           .executeTakeFirst();
         if (!current) throw notFound('account');
-        if (current.training_opt_in === trainingOptIn) return;
-        await trx.updateTable('accounts').set({ training_opt_in: trainingOptIn }).where('id', '=', accountId).execute();
+        const unchanged = current.training_opt_in === trainingOptIn;
+        // The same choice again is recorded only as a confirmation under a newer policy version (P30);
+        // otherwise it is no change and the ledger stays as it is.
+        if (unchanged && (await latestConsent(trx, accountId))?.policy_version === policy.version) return;
+        if (!unchanged) await trx.updateTable('accounts').set({ training_opt_in: trainingOptIn }).where('id', '=', accountId).execute();
         await appendConsent(trx, {
           accountId,
           trainingOptIn,
@@ -53,7 +60,7 @@ export function createPrivacyModule({ db, clock, policy }: PrivacyDeps) {
           source: 'settings',
           ...origin,
         });
-        await recomputeDeadlines(trx, policy, accountId, now);
+        if (!unchanged) await recomputeDeadlines(trx, policy, accountId, now);
         await appendAudit(trx, {
           kind: 'consent.change',
           at: now,
