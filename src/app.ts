@@ -23,6 +23,7 @@ import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
 import { registerAnonymizeRoutes } from './modules/anonymize/anonymize.routes.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerExportRoutes } from './modules/export/export.routes.js';
+import { registerConnectionRoutes } from './modules/connections/connections.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { registerOrganisationRoutes } from './modules/organisations/organisations.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
@@ -96,6 +97,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerSupportRoutes(app, container.support, guard);
   registerAuditRoutes(app, container.audit, guard);
   registerExportRoutes(app, container.dataExport, guard);
+  registerConnectionRoutes(app, container.connections, guard);
 
   return app;
 }

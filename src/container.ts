@@ -36,6 +36,7 @@ import { createHoldsModule } from './modules/holds/holds.service.js';
 import { createReviewModule } from './modules/review/review.service.js';
 import { createSupportModule } from './modules/support/support.service.js';
 import { createExportModule } from './modules/export/export.service.js';
+import { createConnectionsModule } from './modules/connections/connections.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -124,6 +125,7 @@ export function createContainer(deps: ContainerDeps) {
     holds: createHoldsModule({ db, clock, policy, cipher, mailer: deps.mailer ?? defaultMailer(config), logger: deps.logger }),
     review,
     support: createSupportModule({ db, clock }),
+    connections: createConnectionsModule({ db, clock, cipher }),
     safetyStaff: createSafetyStaffModule({ db, clock, policy, cipher, safety, access: staffAccess }),
   };
   // The data-subject export reads through the owner views of the modules above (P29).

@@ -119,6 +119,17 @@ const rows: Row[] = [
   { route: 'GET /v1/me/legal-holds', request: () => ({ url: '/v1/me/legal-holds' }), expect: signedIn(200) },
   { route: 'GET /v1/me/export', request: () => ({ url: '/v1/me/export' }), expect: signedIn(200) },
   { route: 'GET /v1/me/export.html', request: () => ({ url: '/v1/me/export.html' }), expect: signedIn(200) },
+  { route: 'GET /v1/me/connections', request: () => ({ url: '/v1/me/connections' }), expect: signedIn(200) },
+  { route: 'POST /v1/me/connections', request: () => ({ url: '/v1/me/connections', payload: { service: 'matrix', scopes: ['read'], credential: 'token' } }), expect: signedIn(201) },
+  {
+    route: 'DELETE /v1/me/connections/{id}',
+    setup: async (fx) => {
+      const res = await h.app.inject({ method: 'POST', url: '/v1/me/connections', headers: fx.owner.auth, payload: { service: 'matrix', scopes: ['read'], credential: 'token' } });
+      fx.ids.connection = res.json().id;
+    },
+    request: (fx) => ({ url: `/v1/me/connections/${fx.ids.connection}` }),
+    expect: signedIn(204, 404),
+  },
   { route: 'POST /v1/support-requests', request: () => ({ url: '/v1/support-requests', payload: {} }), expect: signedIn(201) },
   { route: 'GET /v1/support-requests', request: () => ({ url: '/v1/support-requests' }), expect: signedIn(200) },
   {

@@ -357,6 +357,16 @@ export interface SupportRequestsTable {
   closed_at: Timestamp | null;
 }
 
+export interface ConnectionsTable {
+  account_id: string;
+  id: string;
+  service: string;
+  scopes: string[];
+  credential: Buffer;
+  credential_key_version: number;
+  created_at: Timestamp;
+}
+
 export interface StaffGrantsTable {
   id: string;
   staff_id: string;
@@ -435,6 +445,7 @@ export interface DB {
   staff: StaffTable;
   staff_sessions: StaffSessionsTable;
   support_requests: SupportRequestsTable;
+  connections: ConnectionsTable;
   staff_grants: StaffGrantsTable;
   review_flags: ReviewFlagsTable;
   review_samples: ReviewSamplesTable;

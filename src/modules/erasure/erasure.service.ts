@@ -1,3 +1,4 @@
+import { removeAccountConnections } from '../connections/connections.service.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
@@ -63,6 +64,8 @@ export function createErasureModule({ db, clock, policy, cipher }: ErasureDeps) 
       // Phone, payment token, MFA secrets, email links, cookie choices: gone with the account. A
       // legal hold names conversation content, not these.
       await eraseAccountSecurityData(trx, accountId);
+      // Connected services' credentials go at once whatever a hold says: they are not content (P28).
+      await removeAccountConnections(trx, cipher, accountId);
       // A legal hold keeps what it names readable (P13): then the account key stays, and only the
       // keys of the conversations the hold does not name are destroyed now.
       const protection = await holdProtection(trx, accountId, now);

@@ -6,6 +6,7 @@ import { sessionListResponse } from '../accounts/accounts.schemas.js';
 import { accessLogResponse } from '../audit/audit.routes.js';
 import { conversationResponse } from '../conversations/conversations.schemas.js';
 import { consentResponse } from '../cookies/cookies.routes.js';
+import { connectionView } from '../connections/connections.routes.js';
 import { noticeResponse } from '../holds/holds.routes.js';
 import { profileResponse } from '../identity/identity.schemas.js';
 import { paymentMethodResponse } from '../payments/payments.routes.js';
@@ -28,6 +29,7 @@ const exportResponse = z.object({
   technicalData: technicalResponse.shape.records,
   cookieConsent: consentResponse,
   paymentMethod: paymentMethodResponse.nullable(),
+  connections: z.array(connectionView).describe('what each connected service can reach; credentials are never exported'),
   supportRequests: z.array(supportRequest),
   legalHoldNotices: noticeResponse.shape.holds,
   staffAccessLog: accessLogResponse.nullable().describe('null until the audit log has its first signed checkpoint'),

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Policy } from '../../policy/index.js';
 import type { AccountsModule } from '../accounts/accounts.service.js';
 import type { AuditModule } from '../audit/audit.service.js';
+import type { ConnectionsModule } from '../connections/connections.service.js';
 import type { ConversationsModule } from '../conversations/conversations.service.js';
 import type { CookiesModule } from '../cookies/cookies.service.js';
 import type { HoldsModule } from '../holds/holds.service.js';
@@ -34,6 +35,7 @@ export interface ExportDeps {
   holds: Pick<HoldsModule, 'noticesFor'>;
   support: Pick<SupportModule, 'list'>;
   audit: Pick<AuditModule, 'accessLog'>;
+  connections: Pick<ConnectionsModule, 'list'>;
 }
 
 export interface ExportCaller {
@@ -94,6 +96,7 @@ export function createExportModule(deps: ExportDeps) {
         technicalData: await technicalRecords(accountId),
         cookieConsent: await deps.cookies.view({ accountId }, false),
         paymentMethod: await orNull(deps.payments.get(accountId), 404),
+        connections: await deps.connections.list(accountId),
         supportRequests: await deps.support.list(accountId),
         legalHoldNotices: await deps.holds.noticesFor(accountId),
         staffAccessLog: accessLog,
