@@ -24,6 +24,7 @@ import { registerAnonymizeRoutes } from './modules/anonymize/anonymize.routes.js
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerExportRoutes } from './modules/export/export.routes.js';
 import { registerConnectionRoutes } from './modules/connections/connections.routes.js';
+import { registerDisclosureRoutes } from './modules/disclosures/disclosures.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { registerOrganisationRoutes } from './modules/organisations/organisations.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
@@ -98,6 +99,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerAuditRoutes(app, container.audit, guard);
   registerExportRoutes(app, container.dataExport, guard);
   registerConnectionRoutes(app, container.connections, guard);
+  registerDisclosureRoutes(app, container.disclosures, { staff: staffGuard, user: guard });
 
   return app;
 }

@@ -37,6 +37,7 @@ import { createReviewModule } from './modules/review/review.service.js';
 import { createSupportModule } from './modules/support/support.service.js';
 import { createExportModule } from './modules/export/export.service.js';
 import { createConnectionsModule } from './modules/connections/connections.service.js';
+import { createDisclosuresModule } from './modules/disclosures/disclosures.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -126,6 +127,7 @@ export function createContainer(deps: ContainerDeps) {
     review,
     support: createSupportModule({ db, clock }),
     connections: createConnectionsModule({ db, clock, cipher }),
+    disclosures: createDisclosuresModule({ db, clock, policy, region: config.region ?? policy.regions.default, mailer: deps.mailer ?? defaultMailer(config), logger: deps.logger }),
     safetyStaff: createSafetyStaffModule({ db, clock, policy, cipher, safety, access: staffAccess }),
   };
   // The data-subject export reads through the owner views of the modules above (P29).

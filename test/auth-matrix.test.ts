@@ -119,6 +119,8 @@ const rows: Row[] = [
   { route: 'GET /v1/me/legal-holds', request: () => ({ url: '/v1/me/legal-holds' }), expect: signedIn(200) },
   { route: 'GET /v1/me/export', request: () => ({ url: '/v1/me/export' }), expect: signedIn(200) },
   { route: 'GET /v1/me/export.html', request: () => ({ url: '/v1/me/export.html' }), expect: signedIn(200) },
+  { route: 'GET /v1/me/disclosures', request: () => ({ url: '/v1/me/disclosures' }), expect: signedIn(200) },
+  { route: 'GET /v1/policy/recipients', request: () => ({ url: '/v1/policy/recipients' }), expect: everyone(200) },
   { route: 'GET /v1/me/connections', request: () => ({ url: '/v1/me/connections' }), expect: signedIn(200) },
   { route: 'POST /v1/me/connections', request: () => ({ url: '/v1/me/connections', payload: { service: 'matrix', scopes: ['read'], credential: 'token' } }), expect: signedIn(201) },
   {
@@ -220,6 +222,12 @@ const rows: Row[] = [
     expect: staffOnly(201),
   },
   { route: 'GET /v1/staff/holds', staffRole: 'legal', request: () => ({ url: '/v1/staff/holds' }), expect: staffOnly(200) },
+  {
+    route: 'POST /v1/staff/disclosures',
+    staffRole: 'legal',
+    request: (fx) => ({ url: '/v1/staff/disclosures', payload: { accountId: fx.owner.id, recipientId: 'cloud-hosting', purpose: 'matrix: hosting', scope: ['account'] } }),
+    expect: staffOnly(201),
+  },
   {
     route: 'POST /v1/staff/holds/{id}/release',
     staffRole: 'legal',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createHarness, type Harness, type TestUser } from './support/harness.js';
 import { conversationWith, newStaff, type TestStaff } from './support/staff.js';
-import { staffRoles, mayManageHolds, mayReview, type AccessPurpose, type StaffRole } from '../src/policy/index.js';
+import { staffRoles, mayManageHolds, mayRecordDisclosures, mayReview, type AccessPurpose, type StaffRole } from '../src/policy/index.js';
 
 /**
  * The authorization matrix (P17, P19): every staff route × every role × every grant situation
@@ -202,6 +202,13 @@ const routes: Route[] = [
     path: '/v1/staff/holds/{id}/release',
     request: (c) => ({ url: `/v1/staff/holds/${c.holdId}/release` }),
     allowed: (c) => mayManageHolds(c.role, h.policy),
+  },
+  {
+    method: 'POST',
+    path: '/v1/staff/disclosures',
+    request: (c) => ({ url: '/v1/staff/disclosures', payload: { accountId: subjectAccount(c), recipientId: h.policy.recipients[0]!.id, purpose: 'matrix', scope: ['account'] } }),
+    // Recording a disclosure shows no content: the role decides, not a grant.
+    allowed: (c) => mayRecordDisclosures(c.role, h.policy),
   },
   // These change grants, so they come after every route that reads under one.
   {

@@ -33,6 +33,8 @@ export const configSchema = z.object({
   /** Ed25519 key that signs audit checkpoints (PEM, or base64 of a 32-byte seed or PKCS#8 DER). Unset on the embedded database: a key file in the data dir. */
   auditSigningKey: z.string().min(1).max(10_000).nullable(),
   /** The origin line of signed audit checkpoints: names this log to whoever verifies it. */
+  /** The data-residency region this deployment serves (P32); null = the policy file's default. */
+  region: z.string().min(1).max(32).nullable(),
   auditOrigin: z.string().regex(/^[\x21-\x2a\x2c-\x7e]{1,200}$/, { message: 'CUSTOS_AUDIT_ORIGIN must be printable ASCII without spaces or "+"' }),
 });
 
@@ -87,6 +89,7 @@ export function buildConfig(input: ConfigInput, env: NodeJS.ProcessEnv): AppConf
     publicUrl: env.CUSTOS_PUBLIC_URL || null,
     auditSigningKey: env.CUSTOS_AUDIT_SIGNING_KEY || null,
     auditOrigin: env.CUSTOS_AUDIT_ORIGIN || 'custos/audit',
+    region: env.CUSTOS_REGION || null,
   });
   if (!parsed.success) {
     throw new Error(

@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006_account_security.js';
 import * as m0007 from './migrations/0007_audit_seq_index.js';
 import * as m0008 from './migrations/0008_conversation_facts_version.js';
 import * as m0010 from './migrations/0010_connections.js';
+import * as m0011 from './migrations/0011_disclosures.js';
 
 /** Every migration, in order. A new migration is a new file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0007_audit_seq_index': m0007,
   '0008_conversation_facts_version': m0008,
   '0010_connections': m0010,
+  '0011_disclosures': m0011,
 };
 
 // Migrations are frozen in time and typed against no schema, so the migrator takes any database.

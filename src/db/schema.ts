@@ -367,6 +367,22 @@ export interface ConnectionsTable {
   created_at: Timestamp;
 }
 
+export interface DisclosuresTable {
+  id: string;
+  account_id: string;
+  recipient_id: string;
+  recipient_kind: 'subprocessor' | 'affiliate' | 'authority';
+  purpose: string;
+  legal_basis: string | null;
+  scope: string[];
+  notify_subject: boolean;
+  transfer_to: string | null;
+  transfer_basis: string | null;
+  recorded_by: string;
+  policy_version: string;
+  created_at: Timestamp;
+}
+
 export interface StaffGrantsTable {
   id: string;
   staff_id: string;
@@ -446,6 +462,7 @@ export interface DB {
   staff_sessions: StaffSessionsTable;
   support_requests: SupportRequestsTable;
   connections: ConnectionsTable;
+  disclosures: DisclosuresTable;
   staff_grants: StaffGrantsTable;
   review_flags: ReviewFlagsTable;
   review_samples: ReviewSamplesTable;

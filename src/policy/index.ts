@@ -17,3 +17,4 @@ export * from './access.js';
 export function decideRetention(facts: ConversationRetentionFacts | CopyRetentionFacts, policy: Policy): RetentionDecision {
   return 'copyClass' in facts ? decideCopyRetention(facts, policy) : decideConversationRetention(facts, policy);
 }
+export * from './disclosure.js';

@@ -33,6 +33,7 @@ export const auditKinds = [
   'policy.version',
   'safety.flag',
   'copy.reidentify',
+  'disclosure.record',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 

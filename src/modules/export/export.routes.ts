@@ -7,6 +7,7 @@ import { accessLogResponse } from '../audit/audit.routes.js';
 import { conversationResponse } from '../conversations/conversations.schemas.js';
 import { consentResponse } from '../cookies/cookies.routes.js';
 import { connectionView } from '../connections/connections.routes.js';
+import { disclosureView } from '../disclosures/disclosures.routes.js';
 import { noticeResponse } from '../holds/holds.routes.js';
 import { profileResponse } from '../identity/identity.schemas.js';
 import { paymentMethodResponse } from '../payments/payments.routes.js';
@@ -32,6 +33,7 @@ const exportResponse = z.object({
   connections: z.array(connectionView).describe('what each connected service can reach; credentials are never exported'),
   supportRequests: z.array(supportRequest),
   legalHoldNotices: noticeResponse.shape.holds,
+  disclosures: z.array(disclosureView).describe('disclosures to third parties the law allows telling the user about'),
   staffAccessLog: accessLogResponse.nullable().describe('null until the audit log has its first signed checkpoint'),
 });
 

@@ -6,6 +6,7 @@ import type { Policy } from '../../policy/index.js';
 import type { AccountsModule } from '../accounts/accounts.service.js';
 import type { AuditModule } from '../audit/audit.service.js';
 import type { ConnectionsModule } from '../connections/connections.service.js';
+import type { DisclosuresModule } from '../disclosures/disclosures.service.js';
 import type { ConversationsModule } from '../conversations/conversations.service.js';
 import type { CookiesModule } from '../cookies/cookies.service.js';
 import type { HoldsModule } from '../holds/holds.service.js';
@@ -36,6 +37,7 @@ export interface ExportDeps {
   support: Pick<SupportModule, 'list'>;
   audit: Pick<AuditModule, 'accessLog'>;
   connections: Pick<ConnectionsModule, 'list'>;
+  disclosures: Pick<DisclosuresModule, 'forSubject'>;
 }
 
 export interface ExportCaller {
@@ -99,6 +101,7 @@ export function createExportModule(deps: ExportDeps) {
         connections: await deps.connections.list(accountId),
         supportRequests: await deps.support.list(accountId),
         legalHoldNotices: await deps.holds.noticesFor(accountId),
+        disclosures: await deps.disclosures.forSubject(accountId),
         staffAccessLog: accessLog,
       };
     },
