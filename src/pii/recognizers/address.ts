@@ -49,6 +49,32 @@ const MILITARY_AT = sticky(MILITARY);
 const ADDRESS_CUE = /\b(?:address(?:es)?(?: is| was| has changed to)?|live at|lives at|living at|located at|situated at|ship(?:ped)? (?:it )?to|deliver(?:ed)? (?:it )?to|send (?:it |this |them |the \w+ )?to|moved to)\s*:?\s*(?=\d)/gi;
 /** A line of its own that reads "number, name, number": the European way of writing a street. */
 const NUMBERED_LINE = /(?:^|\n)[ \t>]*(\d{1,6}[ \t]+\p{Lu}[\p{L}\p{M}.'’-]+(?:[ \t]+[\p{L}\p{M}.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\.?)(?=[ \t]*(?:\r?\n|,|$))/gu;
+const NUMBERED_LINE_AT = sticky(NUMBERED_LINE);
+
+/**
+ * What `execAll(NUMBERED_LINE, text)` finds. Every match starts at the text's start or at a line
+ * break, then blanks or ">", then a digit; a long document has thousands of lines and few start
+ * with a number, so the pattern is tried only at those, in text order, skipping starts inside
+ * the previous match as the global search does.
+ */
+function numberedLines(text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  const n = text.length;
+  let end = 0;
+  // Position 0 (the `^` alternative, or a line break there), then every line break.
+  for (let p = 0; p >= 0; p = text.indexOf('\n', p + 1)) {
+    if (p < end) continue;
+    let q = text.charCodeAt(p) === 10 ? p + 1 : p;
+    while (q < n && (text.charCodeAt(q) === 32 || text.charCodeAt(q) === 9 || text.charCodeAt(q) === 62)) q++;
+    const d = q < n ? text.charCodeAt(q) : 0;
+    if (d < 48 || d > 57) continue;
+    const m = execAt(NUMBERED_LINE_AT, text, p);
+    if (!m) continue;
+    found.push(m);
+    end = p + m[0].length;
+  }
+  return found;
+}
 /** "the corner of 5th Avenue and Main Street": an intersection names a place as well as a number does. */
 const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M}\d.'’-]*)(?: [\p{Lu}][\p{L}\p{M}.'’-]*){0,3}/gu;
 /** An English street line needs a building number before a capitalised name. */
@@ -244,7 +270,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
   // The unit words STANDALONE_UNIT starts with, looked for as plain strings of the lower-cased text.
   if (lower.includes('apt') || lower.includes('apartment') || lower.includes('suite') || lower.includes('ste.')) for (const m of execAll(STANDALONE_UNIT, text)) addStreet(streets, m.index, m.index + m[0].length, 0.5);
   if (text.includes('\n') || /^\s*\d/.test(text)) {
-    for (const m of execAll(NUMBERED_LINE, text)) {
+    for (const m of numberedLines(text)) {
       const start = m.index + m[0].length - m[1]!.length;
       addStreet(streets, start, start + m[1]!.length, 0.7);
     }
