@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadPolicy, PolicyError, type Policy } from '../../policy/index.js';
 import { CliError } from '../io.js';
 import type { CommandContext } from '../context.js';
+import { renderPolicyMarkdown, renderPolicyPage } from '../../modules/privacy/policy-page.js';
 
 /** The effective retention table: one row per window, named by its path in the policy file. */
 export function policyRows(policy: Policy): { path: string; value: string; meaning: string }[] {
@@ -55,5 +56,20 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext) {
       }
       if (options.json) ctx.io.out(JSON.stringify(loaded, null, 2) + '\n');
       else ctx.io.out(formatTable(policyRows(loaded)));
+    });
+  policy
+    .command('page')
+    .description('print the public policy page generated from the policy file (also served at /policy)')
+    .option('--policy <file>', 'policy file (default: policy/default.yaml)')
+    .option('--markdown', 'Markdown instead of HTML')
+    .action((options: { policy?: string; markdown?: boolean }) => {
+      let loaded: Policy;
+      try {
+        loaded = loadPolicy(ctx.config({ policy: options.policy }).policyPath);
+      } catch (error) {
+        if (error instanceof PolicyError) throw new CliError(error.message);
+        throw error;
+      }
+      ctx.io.out(options.markdown ? renderPolicyMarkdown(loaded) : renderPolicyPage(loaded));
     });
 }

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../lib/html.js';
 import type { AccountExport } from './export.service.js';
 
 /**
@@ -7,8 +8,6 @@ import type { AccountExport } from './export.service.js';
  * Sections other than the conversations are rendered generically from the export object, so a
  * field added to the export appears on the page without anyone remembering to add it here.
  */
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 
 const label = (key: string): string => escapeHtml(key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase());
 
