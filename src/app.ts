@@ -25,6 +25,8 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { registerExportRoutes } from './modules/export/export.routes.js';
 import { registerConnectionRoutes } from './modules/connections/connections.routes.js';
 import { registerDisclosureRoutes } from './modules/disclosures/disclosures.routes.js';
+import { registerPolicyRoutes } from './modules/privacy/policy.routes.js';
+import { registerAnalyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { registerStaffRoutes } from './modules/staff/staff.routes.js';
 import { registerOrganisationRoutes } from './modules/organisations/organisations.routes.js';
 import { requireStaff } from './modules/staff/staff.guard.js';
@@ -100,6 +102,8 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerExportRoutes(app, container.dataExport, guard);
   registerConnectionRoutes(app, container.connections, guard);
   registerDisclosureRoutes(app, container.disclosures, { staff: staffGuard, user: guard });
+  registerPolicyRoutes(app, container.policy);
+  registerAnalyticsRoutes(app, container.analytics, staffGuard);
 
   return app;
 }

@@ -38,6 +38,7 @@ import { createSupportModule } from './modules/support/support.service.js';
 import { createExportModule } from './modules/export/export.service.js';
 import { createConnectionsModule } from './modules/connections/connections.service.js';
 import { createDisclosuresModule } from './modules/disclosures/disclosures.service.js';
+import { createAnalyticsModule } from './modules/analytics/analytics.service.js';
 
 /** The composition root: every module built once from explicit dependencies. No singletons. */
 export interface ContainerDeps {
@@ -127,6 +128,7 @@ export function createContainer(deps: ContainerDeps) {
     review,
     support: createSupportModule({ db, clock }),
     connections: createConnectionsModule({ db, clock, cipher }),
+    analytics: createAnalyticsModule({ db, policy }),
     disclosures: createDisclosuresModule({ db, clock, policy, region: config.region ?? policy.regions.default, mailer: deps.mailer ?? defaultMailer(config), logger: deps.logger }),
     safetyStaff: createSafetyStaffModule({ db, clock, policy, cipher, safety, access: staffAccess }),
   };

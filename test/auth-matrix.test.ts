@@ -222,6 +222,9 @@ const rows: Row[] = [
     expect: staffOnly(201),
   },
   { route: 'GET /v1/staff/holds', staffRole: 'legal', request: () => ({ url: '/v1/staff/holds' }), expect: staffOnly(200) },
+  { route: 'GET /v1/staff/analytics/usage', request: () => ({ url: '/v1/staff/analytics/usage?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z' }), expect: staffOnly(200) },
+  { route: 'GET /v1/policy', request: () => ({ url: '/v1/policy' }), expect: everyone(200) },
+  { route: 'GET /policy', request: () => ({ url: '/policy' }), expect: everyone(200) },
   {
     route: 'POST /v1/staff/disclosures',
     staffRole: 'legal',

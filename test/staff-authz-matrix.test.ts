@@ -210,6 +210,8 @@ const routes: Route[] = [
     // Recording a disclosure shows no content: the role decides, not a grant.
     allowed: (c) => mayRecordDisclosures(c.role, h.policy),
   },
+  // Aggregates name no one: every role, no grant.
+  { method: 'GET', path: '/v1/staff/analytics/usage', request: () => ({ url: '/v1/staff/analytics/usage?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z' }), allowed: () => true },
   // These change grants, so they come after every route that reads under one.
   {
     method: 'POST',

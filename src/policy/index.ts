@@ -18,3 +18,5 @@ export function decideRetention(facts: ConversationRetentionFacts | CopyRetentio
   return 'copyClass' in facts ? decideCopyRetention(facts, policy) : decideConversationRetention(facts, policy);
 }
 export * from './disclosure.js';
+export * from './statements.js';
+export * from './analytics.js';

@@ -89,6 +89,8 @@ export const policySchema = z
       })
       .strict(),
     review: z.object({ defaultRate: z.number().min(0).max(1), lookbackDays: positiveDays }).strict(),
+    // P16: usage analytics publish only groups of at least this many distinct accounts.
+    analytics: z.object({ minGroupSize: z.number().int().min(2).max(10_000) }).strict(),
     terms: z
       .array(
         z
