@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005_feedback_safety.js';
 import * as m0006 from './migrations/0006_account_security.js';
 import * as m0007 from './migrations/0007_audit_seq_index.js';
 import * as m0008 from './migrations/0008_conversation_facts_version.js';
+import * as m0009 from './migrations/0009_conversation_hot_append.js';
 
 /** Every migration, in order. A new migration is a new file plus one line here. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0006_account_security': m0006,
   '0007_audit_seq_index': m0007,
   '0008_conversation_facts_version': m0008,
+  '0009_conversation_hot_append': m0009,
 };
 
 // Migrations are frozen in time and typed against no schema, so the migrator takes any database.
