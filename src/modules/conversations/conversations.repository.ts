@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Executor } from '../../db/executor.js';
 import type { AccountFactsRow } from '../retention/retention.repository.js';
 
@@ -124,25 +124,33 @@ export interface NewMessage {
  * stays a lower bound of the deadline: unchanged unless the new deadline is earlier than it.
  */
 export async function insertMessageIfFactsUnchanged(exec: Executor, m: NewMessage, factsVersion: number, session: WriterSession | undefined): Promise<number | null> {
+  const createdAt = m.createdAt.toISOString();
   const deleteAfter = m.deleteAfter?.toISOString() ?? null;
-  const result = await sql<{ seq: number }>`
+  // The text is fixed, so it is built once (no query building per message) and PostgreSQL
+  // prepares it once per connection (src/db/prepared-statements.ts).
+  const params: unknown[] = [m.accountId, m.conversationId, factsVersion, createdAt, deleteAfter, m.rule, m.id, m.role, m.content, m.keyVersion, m.contentLength];
+  if (session) params.push(session.sessionId, session.now.toISOString());
+  const result = await exec.executeQuery<{ seq: number }>(CompiledQuery.raw(session ? APPEND_AS_SESSION : APPEND_IN_PROCESS, params));
+  return result.rows[0]?.seq ?? null;
+}
+
+const appendStatement = (sessionCheck: string) => `
     with touched as (
       update conversations c
-         set message_count = c.message_count + 1, last_activity_at = ${m.createdAt.toISOString()}::timestamptz,
-             delete_after = ${deleteAfter}::timestamptz, retention_rule = ${m.rule},
-             sweep_after = least(c.sweep_after, ${deleteAfter}::timestamptz)
-       where c.account_id = ${m.accountId} and c.id = ${m.conversationId} and c.deleted_at is null
-         and c.facts_version = ${factsVersion} and ${sessionLive(session)}
+         set message_count = c.message_count + 1, last_activity_at = $4::timestamptz,
+             delete_after = $5::timestamptz, retention_rule = $6, sweep_after = least(c.sweep_after, $5::timestamptz)
+       where c.account_id = $1 and c.id = $2 and c.deleted_at is null and c.facts_version = $3${sessionCheck}
        returning c.id, c.message_count
     )
     insert into messages (account_id, conversation_id, id, seq, role, content, content_key_version, content_length, created_at)
-    select ${m.accountId}, touched.id, ${m.id}, touched.message_count, ${m.role}, ${m.content}, ${m.keyVersion}, ${m.contentLength},
-           ${m.createdAt.toISOString()}::timestamptz
+    select $1, touched.id, $7, touched.message_count, $8, $9, $10, $11, $4::timestamptz
       from touched
-    returning seq
-  `.execute(exec);
-  return result.rows[0]?.seq ?? null;
-}
+    returning seq`;
+
+const APPEND_AS_SESSION = appendStatement(`
+         and exists (select 1 from sessions s where s.id = $12 and s.account_id = c.account_id
+                        and s.revoked_at is null and s.expires_at > $13::timestamptz)`);
+const APPEND_IN_PROCESS = appendStatement('');
 
 export async function findLiveConversation(exec: Executor, accountId: string, id: string) {
   return exec
