@@ -24,4 +24,20 @@ describe('the rule-based safety baseline', () => {
     expect(c.classify('alpha')).toEqual([{ category: 'x', score: 0.5 }]);
     expect(c.classify('alpha beta')).toEqual([{ category: 'x', score: 0.75 }]);
   });
+
+  it('flags a text whichever rule matches it, the first or the last, also when the patterns cannot be joined into one pass', () => {
+    const rules = [
+      { category: 'first', weight: 0.9, patterns: ['\\bfirst (one|rule)\\b'] },
+      { category: 'last', weight: 0.9, patterns: ['^ends? with (x|y)$'] },
+    ];
+    const joined = ruleClassifier({ name: 't', threshold: 0.5, rules });
+    expect(joined.classify('the FIRST rule')).toEqual([{ category: 'first', score: 0.9 }]);
+    expect(joined.classify('ends with y')).toEqual([{ category: 'last', score: 0.9 }]);
+    expect(joined.classify('x ends with y and more')).toEqual([]);
+    // A backreference would point at another group once joined: the classifier runs rule by rule.
+    const backref = ruleClassifier({ name: 't', threshold: 0.5, rules: [...rules, { category: 'echo', weight: 0.9, patterns: ['\\b(\\w+) \\1\\b'] }] });
+    expect(backref.classify('say it again again')).toEqual([{ category: 'echo', score: 0.9 }]);
+    expect(backref.classify('ends with x')).toEqual([{ category: 'last', score: 0.9 }]);
+    expect(backref.classify('nothing here')).toEqual([]);
+  });
 });
