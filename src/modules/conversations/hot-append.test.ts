@@ -4,6 +4,7 @@ import { createHarness, type Harness, type TestUser } from '../../../test/suppor
 import { uuidv7 } from '../../lib/ids.js';
 import { runLifecycleSweep } from '../../jobs/lifecycle-sweep.js';
 import { insertMessageIfFactsUnchanged } from './conversations.repository.js';
+import { appendMessageResponse, appendedMessageJson } from './conversations.schemas.js';
 
 /**
  * The message append reads and locks only the conversation row and checks its facts_version
@@ -159,5 +160,29 @@ describe('the sweep deletes at the exact deadline, not at the lower bound', () =
     expect(receipt.counts.conversations).toBeGreaterThanOrEqual(1);
     expect(await h.database.db.selectFrom('conversations').select('id').where('id', '=', idle).executeTakeFirst()).toBeUndefined();
     for (const id of active) expect(await h.database.db.selectFrom('conversations').select('id').where('id', '=', id).executeTakeFirst()).toBeDefined();
+  });
+});
+
+describe('the append answers without a schema pass, as strictly as one', () => {
+  it('writes exactly the id of the message, and refuses a body the schema would refuse', () => {
+    const id = uuidv7(Date.UTC(2026, 5, 1));
+    const json = appendedMessageJson({ id });
+    expect(JSON.parse(json)).toEqual({ id });
+    expect(appendMessageResponse.parse(JSON.parse(json))).toEqual({ id });
+    expect(appendedMessageJson({ id, content: 'never echoed' })).toBe(json);
+    for (const bad of [null, {}, { id: 'not-a-uuid' }, { id: `${id}"` }, { id: 42 }]) expect(() => appendedMessageJson(bad)).toThrow();
+  });
+
+  it('over HTTP: 201 with the id only, and errors still as problem+json', async () => {
+    const user = await h.newUser();
+    const conversationId = await conversationOf(user);
+    const ok = await h.app.inject({ method: 'POST', url: `/v1/conversations/${conversationId}/messages`, headers: user.auth, payload: { role: 'user', content: 'hello' } });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.headers['content-type']).toMatch(/^application\/json/);
+    expect(Object.keys(ok.json())).toEqual(['id']);
+    const missing = await h.app.inject({ method: 'POST', url: `/v1/conversations/${uuidv7(h.clock.now().getTime())}/messages`, headers: user.auth, payload: { role: 'user', content: 'hello' } });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(missing.json().code).toBe('not_found');
   });
 });
