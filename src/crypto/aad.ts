@@ -26,9 +26,8 @@ export type AadPart = string | number | null | undefined;
 /** Matches an unpaired surrogate: with the `u` flag a proper pair is one code point and does not match. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-function checkString(value: string, label: string): Buffer {
+function checkString(value: string, label: string): void {
   if (LONE_SURROGATE.test(value)) throw new TypeError(`associated data part ${label} is not well-formed Unicode`);
-  return Buffer.from(value, 'utf8');
 }
 
 function checkUint32(value: number, label: string): void {
@@ -37,32 +36,43 @@ function checkUint32(value: number, label: string): void {
   }
 }
 
-/** Low-level encoder: a domain label and an ordered list of parts. Callers use the typed builders below. */
+/**
+ * Low-level encoder: a domain label and an ordered list of parts. Callers use the typed builders
+ * below. Every field seal calls it, so it sizes the output first and writes it once.
+ */
 export function encodeAadParts(domain: string, parts: readonly AadPart[]): Buffer {
-  const chunks: Buffer[] = [Buffer.from([AAD_ENCODING])];
-  const pushString = (value: string, label: string) => {
-    const bytes = checkString(value, label);
-    const head = Buffer.allocUnsafe(5);
-    head[0] = STRING;
-    head.writeUInt32BE(bytes.length, 1);
-    chunks.push(head, bytes);
-  };
-  pushString(domain, 'domain');
-  parts.forEach((part, index) => {
-    const label = `#${index}`;
-    if (part === null || part === undefined) {
-      chunks.push(Buffer.from([ABSENT]));
-    } else if (typeof part === 'number') {
-      checkUint32(part, label);
-      const bytes = Buffer.allocUnsafe(5);
-      bytes[0] = UINT32;
-      bytes.writeUInt32BE(part, 1);
-      chunks.push(bytes);
+  checkString(domain, 'domain');
+  let length = 1 + 5 + Buffer.byteLength(domain, 'utf8');
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index];
+    if (part === null || part === undefined) length += 1;
+    else if (typeof part === 'number') {
+      checkUint32(part, `#${index}`);
+      length += 5;
     } else {
-      pushString(part, label);
+      checkString(part, `#${index}`);
+      length += 5 + Buffer.byteLength(part, 'utf8');
     }
-  });
-  return Buffer.concat(chunks);
+  }
+  const out = Buffer.allocUnsafe(length);
+  out[0] = AAD_ENCODING;
+  let at = writeString(out, 1, domain);
+  for (const part of parts) {
+    if (part === null || part === undefined) out[at++] = ABSENT;
+    else if (typeof part === 'number') {
+      out[at] = UINT32;
+      out.writeUInt32BE(part, at + 1);
+      at += 5;
+    } else at = writeString(out, at, part);
+  }
+  return out;
+}
+
+function writeString(out: Buffer, at: number, value: string): number {
+  out[at] = STRING;
+  const written = out.write(value, at + 5, 'utf8');
+  out.writeUInt32BE(written, at + 1);
+  return at + 5 + written;
 }
 
 /** Where a sealed field lives. */

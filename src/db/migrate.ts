@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005_feedback_safety.js';
 import * as m0006 from './migrations/0006_account_security.js';
 import * as m0007 from './migrations/0007_audit_seq_index.js';
 import * as m0008 from './migrations/0008_conversation_facts_version.js';
+import * as m0009 from './migrations/0009_conversation_hot_append.js';
 import * as m0010 from './migrations/0010_connections.js';
 import * as m0011 from './migrations/0011_disclosures.js';
 
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006_account_security': m0006,
   '0007_audit_seq_index': m0007,
   '0008_conversation_facts_version': m0008,
+  '0009_conversation_hot_append': m0009,
   '0010_connections': m0010,
   '0011_disclosures': m0011,
 };

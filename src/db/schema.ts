@@ -68,7 +68,10 @@ export interface ConversationsTable {
   created_at: Timestamp;
   last_activity_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** The exact deadline (not indexed: a message moves it, and the update stays HOT). */
   delete_after: Timestamp | null;
+  /** A lower bound of delete_after, indexed for the sweep; messages leave it alone (migration 0009). */
+  sweep_after: Timestamp | null;
   retention_rule: string;
   /** Bumped by every recompute of the deadline (migration 0008). */
   facts_version: Generated<number>;

@@ -12,7 +12,9 @@ export const CORS_PREFLIGHT_MAX_AGE_SECONDS = 600;
 
 export function registerCors(app: App, allowedOrigins: readonly string[]) {
   const allowed = new Set(allowedOrigins);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request. A preflight it answers itself
+  // ends the request there (no done()).
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
     reply.header('vary', 'Origin');
     const isAllowed = typeof origin === 'string' && allowed.has(origin);
@@ -22,13 +24,14 @@ export function registerCors(app: App, allowedOrigins: readonly string[]) {
       reply.header('access-control-allow-credentials', 'true');
       reply.header('access-control-expose-headers', 'retry-after');
     }
-    if (!preflight) return;
+    if (!preflight) return done();
     if (!isAllowed) {
-      return sendProblem(reply, request, { status: 403, code: 'cors_origin_refused', detail: 'this origin may not call the API from a browser' });
+      sendProblem(reply, request, { status: 403, code: 'cors_origin_refused', detail: 'this origin may not call the API from a browser' });
+      return;
     }
     reply.header('access-control-allow-methods', CORS_ALLOWED_METHODS);
     reply.header('access-control-allow-headers', CORS_ALLOWED_HEADERS);
     reply.header('access-control-max-age', String(CORS_PREFLIGHT_MAX_AGE_SECONDS));
-    return reply.status(204).send();
+    reply.status(204).send();
   });
 }

@@ -48,12 +48,13 @@ export async function runLifecycleSweep(deps: LifecycleSweepDeps, options: Lifec
         const batch = await db.transaction().execute((trx) =>
           target.sweepBatch(trx, { now: options.now, limit: options.batchSize, cipher }),
         );
-        if (batch.ids.length === 0) break;
-        batches++;
+        const picked = batch.picked ?? batch.ids.length;
+        if (picked === 0) break;
+        if (batch.ids.length > 0) batches++;
         for (const [dataClass, n] of Object.entries(batch.counts)) counts[dataClass] = (counts[dataClass] ?? 0) + n;
         for (const id of batch.ids) digest.add(digestItem(target.dataClass, id));
         // Fewer than asked: nothing due is left that another sweep has not locked.
-        if (batch.ids.length < options.batchSize) break;
+        if (picked < options.batchSize) break;
       }
     }
   } catch (error) {

@@ -26,6 +26,12 @@ export interface SweptBatch {
   ids: string[];
   /** Rows deleted per data class in this batch (a unit may take rows of other classes with it). */
   counts: Record<string, number>;
+  /**
+   * Units the batch took and dealt with, deleted or not (the conversations whose lower-bound
+   * deadline came due but whose exact deadline had moved on are put back, not deleted). Absent:
+   * the deleted ones. Fewer than the limit means nothing due is left.
+   */
+  picked?: number;
 }
 
 export interface SweepTarget {
@@ -62,30 +68,44 @@ export const conversationsTarget: SweepTarget = {
   alsoDeletes: ['messages'],
   async sweepBatch(trx, { now, limit, cipher }) {
     const at = now.toISOString();
-    // One statement picks and deletes; messages and markers go by their foreign keys' cascade,
-    // exactly as a plain DELETE would take them, and are counted from the conversation's count.
-    const deleted = await sql<{ account_id: string; id: string; content_persisted: boolean; message_count: number }>`
+    // Candidates come by sweep_after, a lower bound of the deadline that messages leave alone
+    // (migration 0009). A candidate whose exact deadline (delete_after) is due goes; one that is
+    // not (messages came since its deadline was last recomputed) has sweep_after pushed up to its
+    // deadline and stays. One statement picks, deletes and pushes; messages and markers go by
+    // their foreign keys' cascade, exactly as a plain DELETE would take them, and are counted from
+    // the conversation's count.
+    const result = await sql<{ account_id: string; id: string; content_persisted: boolean; message_count: number; deleted: boolean }>`
       with due as (
-        select c.account_id, c.id
+        select c.account_id, c.id, c.delete_after
           from conversations c
-         where c.delete_after <= ${at}::timestamptz
+         where c.sweep_after <= ${at}::timestamptz
            and not exists (
                  select 1 from legal_holds h
                   where h.account_id = c.account_id
                     and h.released_at is null
                     and (h.until is null or h.until > ${at}::timestamptz)
                     and (h.conversation_id is null or h.conversation_id = c.id))
-         order by c.delete_after
+         order by c.sweep_after
          limit ${limit}
            for update of c skip locked
+      ), pushed as (
+        update conversations c
+           set sweep_after = due.delete_after
+          from due
+         where c.account_id = due.account_id and c.id = due.id
+           and (due.delete_after is null or due.delete_after > ${at}::timestamptz)
+        returning c.account_id, c.id, c.content_persisted, c.message_count, false as deleted
+      ), deleted as (
+        delete from conversations c
+         using due
+         where c.account_id = due.account_id and c.id = due.id and due.delete_after <= ${at}::timestamptz
+        returning c.account_id, c.id, c.content_persisted, c.message_count, true as deleted
       )
-      delete from conversations c
-       using due
-       where c.account_id = due.account_id and c.id = due.id
-      returning c.account_id, c.id, c.content_persisted, c.message_count
+      select * from deleted union all select * from pushed
     `.execute(trx);
-    const rows = deleted.rows;
-    if (rows.length === 0) return { ids: [], counts: { conversations: 0, messages: 0 } };
+    const rows = result.rows.filter((r) => r.deleted);
+    const picked = result.rows.length;
+    if (rows.length === 0) return { ids: [], counts: { conversations: 0, messages: 0 }, picked };
     // The data key goes too: nothing is left that it could open. A conversation the user deleted
     // lost its key then already; destroying again is harmless and covers a crash in between.
     await destroyKeys(
@@ -96,6 +116,7 @@ export const conversationsTarget: SweepTarget = {
     return {
       ids: rows.map((r) => r.id),
       counts: { conversations: rows.length, messages: rows.reduce((n, r) => n + Number(r.message_count), 0) },
+      picked,
     };
   },
 };

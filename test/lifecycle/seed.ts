@@ -34,9 +34,9 @@ export async function seedConversations(
 ): Promise<string[]> {
   const created = (options.createdAt ?? new Date('2026-01-01T00:00:00Z')).toISOString();
   const rows = await sql<{ id: string }>`
-    insert into conversations (account_id, id, incognito, content_persisted, message_count, created_at, last_activity_at, delete_after, retention_rule)
+    insert into conversations (account_id, id, incognito, content_persisted, message_count, created_at, last_activity_at, delete_after, sweep_after, retention_rule)
     select ${options.accountId}::uuid, gen_random_uuid(), false, true, ${options.messages}::int, ${created}::timestamptz, ${created}::timestamptz,
-           ${options.deleteAfter.toISOString()}::timestamptz, 'seed'
+           ${options.deleteAfter.toISOString()}::timestamptz, ${options.deleteAfter.toISOString()}::timestamptz, 'seed'
       from generate_series(1, ${options.count}::int)
     returning id
   `.execute(db);

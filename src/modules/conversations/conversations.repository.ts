@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Executor } from '../../db/executor.js';
 import type { AccountFactsRow } from '../retention/retention.repository.js';
 
@@ -25,6 +25,7 @@ export async function insertConversation(
       created_at: c.createdAt,
       last_activity_at: c.createdAt,
       delete_after: c.deleteAfter,
+      sweep_after: c.deleteAfter,
       retention_rule: c.rule,
       title: c.title?.ciphertext ?? null,
       title_key_version: c.title?.keyVersion ?? null,
@@ -39,8 +40,12 @@ export interface ConversationFactsRow extends AccountFactsRow {
   content_persisted: boolean;
   message_count: number;
   holds: { id: string; conversation_id: string | null; until: string | null }[];
-  /** Every fact above but the message count, as one text: what a later write checks is unchanged. */
-  facts_key: string;
+  /**
+   * The conversation's facts_version when the facts above were read: every change of any of them
+   * (consent, organisation settings, holds, deletions) bumps it in its own transaction, so a later
+   * write that still finds it unchanged knows the facts are unchanged (migration 0008, ADR 0003).
+   */
+  facts_version: number;
   /** Whether the caller's session (when one is named) is still live: not revoked, not expired. */
   session_live: boolean;
 }
@@ -61,22 +66,9 @@ const HOLDS_JSON = sql`coalesce((select json_agg(json_build_object('id', h.id, '
                        from legal_holds h
                       where h.account_id = c.account_id and h.released_at is null), '[]'::json)`;
 
-/**
- * The facts as one text, computed by the database both when they are read and when a write
- * checks them, so the two always agree on its form. Any change to the conversation's flags, the
- * account, its organisation or its holds changes the text. It starts with the conversation's
- * facts_version, which every recompute of its deadline bumps: that is the part a write still sees
- * changed when it had to wait for the recompute's row lock (see migration 0008).
- */
-const FACTS_KEY = sql`concat_ws('|', c.facts_version, c.incognito, c.content_persisted, a.kind, a.training_opt_in, a.deleted_at,
-                          o.zero_data_retention, o.retention_days, o.training_consent, (${HOLDS_JSON})::text)`;
-
-const FACTS_FROM = sql`from conversations c
-      join accounts a on a.id = c.account_id
-      left join organisations o on o.id = a.org_id`;
-
 const factsRow = (row: Omit<ConversationFactsRow, 'holds'> & { holds: ConversationFactsRow['holds'] | string }): ConversationFactsRow => ({
   ...row,
+  facts_version: Number(row.facts_version),
   holds: typeof row.holds === 'string' ? (JSON.parse(row.holds) as ConversationFactsRow['holds']) : row.holds,
 });
 
@@ -92,10 +84,12 @@ export async function readLiveConversationWithFacts(exec: Executor, accountId: s
   // round could deadlock with them.
   const lock = options.lock ? sql`for share of a for update of c` : sql``;
   const result = await sql<Omit<ConversationFactsRow, 'holds'> & { holds: ConversationFactsRow['holds'] | string }>`
-    select c.id, c.incognito, c.content_persisted, c.message_count,
+    select c.id, c.incognito, c.content_persisted, c.message_count, c.facts_version,
            a.kind, a.training_opt_in, a.deleted_at, o.zero_data_retention, o.retention_days, o.training_consent,
-           ${HOLDS_JSON} as holds, ${FACTS_KEY} as facts_key, ${sessionLive(options.session)} as session_live
-      ${FACTS_FROM}
+           ${HOLDS_JSON} as holds, ${sessionLive(options.session)} as session_live
+      from conversations c
+      join accounts a on a.id = c.account_id
+      left join organisations o on o.id = a.org_id
      where c.account_id = ${accountId} and c.id = ${id} and c.deleted_at is null
      ${lock}
   `.execute(exec);
@@ -118,36 +112,45 @@ export interface NewMessage {
 
 /**
  * The message, the conversation's next sequence number, activity and deadline in one statement,
- * written only if the conversation is live, its facts still read `factsKey` (the facts the
- * deadline was decided on) and the writer's session is live. Returns the message's sequence
- * number, or null when nothing was written (the conversation or the session is gone, or a fact
- * changed: read again). As one statement it needs
- * no transaction; the row locks it takes serialise it with consent changes and other messages.
+ * written only if the conversation is live, its facts_version is still `factsVersion` (the facts
+ * the deadline was decided on are unchanged) and the writer's session is live. Returns the
+ * message's sequence number, or null when nothing was written (the conversation or the session is
+ * gone, or a fact changed: read again). As one statement it needs no transaction; the
+ * conversation's row lock serialises it with fact changes and other messages.
+ *
+ * Only the conversation row is read and locked: every fact change bumps its facts_version under
+ * that row's lock, and PostgreSQL re-checks the condition on the newest row after a lock wait.
+ * The columns it moves are in no index (migration 0009), so the update is HOT. `sweep_after`
+ * stays a lower bound of the deadline: unchanged unless the new deadline is earlier than it.
  */
-export async function insertMessageIfFactsUnchanged(exec: Executor, m: NewMessage, factsKey: string, session: WriterSession | undefined): Promise<number | null> {
-  const result = await sql<{ seq: number }>`
-    with checked as (
-      select c.account_id, c.id
-        ${FACTS_FROM}
-       where c.account_id = ${m.accountId} and c.id = ${m.conversationId} and c.deleted_at is null
-         and ${FACTS_KEY} = ${factsKey} and ${sessionLive(session)}
-         for share of a for update of c -- account first, as in readLiveConversationWithFacts
-    ), touched as (
-      update conversations t
-         set message_count = t.message_count + 1, last_activity_at = ${m.createdAt.toISOString()}::timestamptz,
-             delete_after = ${m.deleteAfter?.toISOString() ?? null}::timestamptz, retention_rule = ${m.rule}
-        from checked
-       where t.account_id = checked.account_id and t.id = checked.id
-       returning t.id, t.message_count
-    )
-    insert into messages (account_id, conversation_id, id, seq, role, content, content_key_version, content_length, created_at)
-    select ${m.accountId}, touched.id, ${m.id}, touched.message_count, ${m.role}, ${m.content}, ${m.keyVersion}, ${m.contentLength},
-           ${m.createdAt.toISOString()}::timestamptz
-      from touched
-    returning seq
-  `.execute(exec);
+export async function insertMessageIfFactsUnchanged(exec: Executor, m: NewMessage, factsVersion: number, session: WriterSession | undefined): Promise<number | null> {
+  const createdAt = m.createdAt.toISOString();
+  const deleteAfter = m.deleteAfter?.toISOString() ?? null;
+  // The text is fixed, so it is built once (no query building per message) and PostgreSQL
+  // prepares it once per connection (src/db/prepared-statements.ts).
+  const params: unknown[] = [m.accountId, m.conversationId, factsVersion, createdAt, deleteAfter, m.rule, m.id, m.role, m.content, m.keyVersion, m.contentLength];
+  if (session) params.push(session.sessionId, session.now.toISOString());
+  const result = await exec.executeQuery<{ seq: number }>(CompiledQuery.raw(session ? APPEND_AS_SESSION : APPEND_IN_PROCESS, params));
   return result.rows[0]?.seq ?? null;
 }
+
+const appendStatement = (sessionCheck: string) => `
+    with touched as (
+      update conversations c
+         set message_count = c.message_count + 1, last_activity_at = $4::timestamptz,
+             delete_after = $5::timestamptz, retention_rule = $6, sweep_after = least(c.sweep_after, $5::timestamptz)
+       where c.account_id = $1 and c.id = $2 and c.deleted_at is null and c.facts_version = $3${sessionCheck}
+       returning c.id, c.message_count
+    )
+    insert into messages (account_id, conversation_id, id, seq, role, content, content_key_version, content_length, created_at)
+    select $1, touched.id, $7, touched.message_count, $8, $9, $10, $11, $4::timestamptz
+      from touched
+    returning seq`;
+
+const APPEND_AS_SESSION = appendStatement(`
+         and exists (select 1 from sessions s where s.id = $12 and s.account_id = c.account_id
+                        and s.revoked_at is null and s.expires_at > $13::timestamptz)`);
+const APPEND_IN_PROCESS = appendStatement('');
 
 export async function findLiveConversation(exec: Executor, accountId: string, id: string) {
   return exec

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../../http/types.js';
 import { callerOf, type RouteGuard } from '../../http/auth.js';
 import { problemResponses, uuidParam } from '../../http/schemas.js';
 import type { ConversationsModule } from './conversations.service.js';
 import {
   appendMessageBody,
+  appendMessageResponse,
+  appendedMessageJson,
   conversationResponse,
   createConversationBody,
   createConversationResponse,
@@ -56,7 +59,14 @@ export function registerConversationRoutes(app: App, conversations: Conversation
 
   app.post(
     '/v1/conversations/:id/messages',
-    { ...messageGuard, schema: { tags: ['conversations'], params: uuidParam, body: appendMessageBody, response: { 201: z.object({ id: z.uuid() }), ...problemResponses } } },
+    {
+      ...messageGuard,
+      schema: { tags: ['conversations'], params: uuidParam, body: appendMessageBody, response: { 201: appendMessageResponse, ...problemResponses } },
+      // The one hot route: its success body is written without a schema pass (what it holds is
+      // checked as cheaply, see appendedMessageJson); every other status as on every route.
+      // (Fastify hands each status its own response schema, typed here as the route's whole schema.)
+      serializerCompiler: (route) => (route.httpStatus === '201' ? appendedMessageJson : serializerCompiler(route as unknown as Parameters<typeof serializerCompiler>[0])),
+    },
     async (request, reply) => {
       const caller = callerOf(request);
       const message = await conversations.appendMessage(caller.accountId, request.params.id, request.body, { sessionId: caller.sessionId });

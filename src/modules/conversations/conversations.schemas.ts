@@ -11,6 +11,20 @@ export const appendMessageBody = z.strictObject({
   content: z.string().max(10_000_000),
 });
 
+export const appendMessageResponse = z.object({ id: z.uuid() });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The 201 body of a message append, `appendMessageResponse` written by hand: only `id`, only a
+ * lower-case UUID (what the service returns), else it fails as a schema-checked serialiser would.
+ */
+export function appendedMessageJson(data: unknown): string {
+  const id = (data as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || !UUID.test(id)) throw new Error('the appended message has no valid id');
+  return `{"id":"${id}"}`;
+}
+
 export const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.iso.datetime({ offset: true }).optional(),

@@ -129,7 +129,7 @@ export function createConversationsModule<Flag>({ db, clock, policy, cipher, max
         deleteAfter: decision.deleteAfter,
         rule: decision.rule,
       },
-      facts.facts_key,
+      facts.facts_version,
       sessionId === undefined ? undefined : { sessionId, now },
     );
     return seq === null ? null : { id, seq, persisted: sealed !== null };

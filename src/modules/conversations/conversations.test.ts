@@ -188,9 +188,13 @@ describe('conversations', () => {
     const user = await h.newUser();
     const conversation = await newConversation(user);
     expect((await say(user, conversation.id, 'before')).statusCode).toBe(201);
-    // As another process would: the account opts in without this process hearing of it.
+    // As another process's consent change does (the setting and the recompute that bumps the
+    // conversation's facts_version, in one transaction), without this process hearing of it.
     const account = await h.database.db.selectFrom('conversations').select('account_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
-    await h.database.db.updateTable('accounts').set({ training_opt_in: true }).where('id', '=', account.account_id).execute();
+    await h.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('accounts').set({ training_opt_in: true }).where('id', '=', account.account_id).execute();
+      await recomputeDeadlines(trx, h.policy, account.account_id, h.clock.now());
+    });
     h.clock.set(new Date(h.clock.now().getTime() + 60_000));
     expect((await say(user, conversation.id, 'after')).statusCode).toBe(201);
     const got = (await h.app.inject({ method: 'GET', url: `/v1/conversations/${conversation.id}`, headers: user.auth })).json();

@@ -1,5 +1,5 @@
 import { removeAccountConnections } from '../connections/connections.service.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Policy } from '../../policy/index.js';
@@ -61,6 +61,11 @@ export function createErasureModule({ db, clock, policy, cipher }: ErasureDeps) 
         .where('id', '=', accountId)
         .execute();
       await trx.updateTable('sessions').set({ revoked_at: now }).where('account_id', '=', accountId).where('revoked_at', 'is', null).execute();
+      // The account's deletion is a fact of every conversation's deadline: a message write that
+      // was waiting for a conversation's lock while this committed re-checks only that row, so the
+      // row must show the change (ADR 0003). Deadlines follow in finishAccountDeletion; this is one
+      // in-place (HOT) update of a column no index holds.
+      await sql`update conversations set facts_version = facts_version + 1 where account_id = ${accountId}`.execute(trx);
       // Phone, payment token, MFA secrets, email links, cookie choices: gone with the account. A
       // legal hold names conversation content, not these.
       await eraseAccountSecurityData(trx, accountId);

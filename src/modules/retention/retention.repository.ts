@@ -59,7 +59,7 @@ export async function writeDeadlines(
   if (rows.length === 0) return;
   await sql`
     update conversations c
-       set delete_after = v.delete_after, retention_rule = v.rule, facts_version = c.facts_version + 1
+       set delete_after = v.delete_after, sweep_after = v.delete_after, retention_rule = v.rule, facts_version = c.facts_version + 1
       from (select unnest(${rows.map((r) => r.id)}::uuid[]) as id,
                    unnest(${rows.map((r) => r.deleteAfter?.toISOString() ?? null)}::timestamptz[]) as delete_after,
                    unnest(${rows.map((r) => r.rule)}::text[]) as rule) v

@@ -6,9 +6,26 @@ import { TRUNCATE_PREFIX } from './ip.js';
 
 export type NewTechnicalRequest = Insertable<TechnicalRequestsTable>;
 
+const iso = (d: Date | string | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
+
+/**
+ * A batch in one statement with one array per column: the text and its 16 parameters are the
+ * same whatever the batch size, so it is prepared once, and no query with thousands of
+ * parameters is built per batch.
+ */
 export async function insertTechnicalRequests(exec: Executor, rows: readonly NewTechnicalRequest[]): Promise<void> {
   if (rows.length === 0) return;
-  await exec.insertInto('technical_requests').values([...rows]).execute();
+  const column = <T>(pick: (r: NewTechnicalRequest) => T) => rows.map(pick);
+  await sql`
+    insert into technical_requests (id, at, account_id, ip, ip_truncated, ip_truncate_after, browser, os, device_class, method, route, status, latency_ms, error_code, delete_after, retention_rule)
+    select * from unnest(
+      ${column((r) => r.id)}::uuid[], ${column((r) => iso(r.at))}::timestamptz[], ${column((r) => r.account_id ?? null)}::uuid[],
+      ${column((r) => r.ip ?? null)}::text[], ${column((r) => r.ip_truncated ?? false)}::boolean[], ${column((r) => iso(r.ip_truncate_after))}::timestamptz[],
+      ${column((r) => r.browser ?? null)}::text[], ${column((r) => r.os ?? null)}::text[], ${column((r) => r.device_class)}::text[],
+      ${column((r) => r.method)}::text[], ${column((r) => r.route)}::text[], ${column((r) => r.status)}::smallint[],
+      ${column((r) => r.latency_ms)}::integer[], ${column((r) => r.error_code ?? null)}::text[], ${column((r) => iso(r.delete_after))}::timestamptz[],
+      ${column((r) => r.retention_rule)}::text[])
+  `.execute(exec);
 }
 
 export async function listTechnicalRequests(exec: Executor, accountId: string, o: { limit: number; before: Date | null }) {
