@@ -39,6 +39,16 @@ export function formatTable(rows: Record<string, string>[]): string {
   return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => r[k] ?? '')))].join('\n') + '\n';
 }
 
+/** The policy file named by --policy (or the configured one); a bad file is a one-line error naming its fields. */
+function loadForCli(ctx: CommandContext, file: string | undefined): Policy {
+  try {
+    return loadPolicy(ctx.config({ policy: file }).policyPath);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
 export function registerPolicyCommands(program: Command, ctx: CommandContext) {
   const policy = program.command('policy').description('the privacy policy file the system enforces');
   policy
@@ -47,13 +57,7 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext) {
     .option('--policy <file>', 'policy file (default: policy/default.yaml)')
     .option('--json', 'print the whole validated policy as JSON')
     .action((options: { policy?: string; json?: boolean }) => {
-      let loaded: Policy;
-      try {
-        loaded = loadPolicy(ctx.config({ policy: options.policy }).policyPath);
-      } catch (error) {
-        if (error instanceof PolicyError) throw new CliError(error.message);
-        throw error;
-      }
+      const loaded = loadForCli(ctx, options.policy);
       if (options.json) ctx.io.out(JSON.stringify(loaded, null, 2) + '\n');
       else ctx.io.out(formatTable(policyRows(loaded)));
     });
@@ -63,13 +67,7 @@ export function registerPolicyCommands(program: Command, ctx: CommandContext) {
     .option('--policy <file>', 'policy file (default: policy/default.yaml)')
     .option('--markdown', 'Markdown instead of HTML')
     .action((options: { policy?: string; markdown?: boolean }) => {
-      let loaded: Policy;
-      try {
-        loaded = loadPolicy(ctx.config({ policy: options.policy }).policyPath);
-      } catch (error) {
-        if (error instanceof PolicyError) throw new CliError(error.message);
-        throw error;
-      }
+      const loaded = loadForCli(ctx, options.policy);
       ctx.io.out(options.markdown ? renderPolicyMarkdown(loaded) : renderPolicyPage(loaded));
     });
 }

@@ -6,7 +6,7 @@ import { AppError, forbidden, notFound } from '../../lib/errors.js';
 import { sha256, uuidv7 } from '../../lib/ids.js';
 import { decideDisclosure, mayRecordDisclosures, type DisclosureRefusal, type Policy, type StaffRole } from '../../policy/index.js';
 import { appendAudit } from '../audit/audit.repository.js';
-import type { Mailer } from '../identity/mailer.js';
+import { sendNotice, type Mailer } from '../identity/mailer.js';
 import { accountForDisclosure, insertDisclosure, listDisclosures } from './disclosures.repository.js';
 
 /**
@@ -57,15 +57,7 @@ export function createDisclosuresModule({ db, clock, policy, region, mailer, log
     disclosedAt: new Date(r.created_at).toISOString(),
   });
 
-  async function notify(email: string, text: string) {
-    if (!mailer) return;
-    try {
-      await mailer.send({ to: email, subject: 'Your data was disclosed to a third party', text });
-    } catch {
-      // The record stands whether or not the mail went out; the user also sees it in the product.
-      logger?.warn('could not send the disclosure notice');
-    }
-  }
+  const notify = (email: string, text: string) => sendNotice(mailer, logger, { to: email, subject: 'Your data was disclosed to a third party', text }, 'disclosure');
 
   return {
     region,

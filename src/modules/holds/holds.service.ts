@@ -5,7 +5,7 @@ import type { Executor } from '../../db/executor.js';
 import type { Clock } from '../../lib/clock.js';
 import { mayManageHolds, type Policy, type StaffRole } from '../../policy/index.js';
 import type { ContentCipher } from '../content/content-cipher.js';
-import type { Mailer } from '../identity/mailer.js';
+import { sendNotice, type Mailer } from '../identity/mailer.js';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { sha256, uuidv7 } from '../../lib/ids.js';
 import { recomputeDeadlines } from '../retention/retention.service.js';
@@ -88,15 +88,7 @@ export function createHoldsModule({ db, clock, policy, cipher, mailer, logger }:
     releasedAt: h.released_at === null ? null : new Date(h.released_at).toISOString(),
   });
 
-  async function notify(email: string, text: string) {
-    if (!mailer) return;
-    try {
-      await mailer.send({ to: email, subject: 'A legal hold applies to your data', text });
-    } catch {
-      // The hold stands whether or not the mail went out; the notice is also shown in the product.
-      logger?.warn('could not send the legal hold notice');
-    }
-  }
+  const notify = (email: string, text: string) => sendNotice(mailer, logger, { to: email, subject: 'A legal hold applies to your data', text }, 'legal hold');
 
   return {
     async create(by: HoldActor, input: HoldInput) {

@@ -28,3 +28,17 @@ export function createMemoryMailer(): MemoryMailer {
     },
   };
 }
+
+/**
+ * A notice to a user about something already recorded (a legal hold, a disclosure). The record
+ * stands whether or not the mail goes out, and the product shows it too, so a failed send is
+ * logged (without the address or the text) rather than thrown.
+ */
+export async function sendNotice(mailer: Mailer | undefined, logger: { warn(message: string): void } | undefined, message: MailMessage, what: string): Promise<void> {
+  if (!mailer) return;
+  try {
+    await mailer.send(message);
+  } catch {
+    logger?.warn(`could not send the ${what} notice`);
+  }
+}
