@@ -51,12 +51,10 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   return sha256(nodeInput);
 }
 
-/** hashChildren for two hashes that sit next to each other in one buffer (the tree's level arrays). */
-export function hashAdjacentChildren(level: Buffer, leftOffset: number): Buffer {
-  return Buffer.from(hashAdjacentChildrenBinary(level, leftOffset), 'binary');
-}
-
-/** hashAdjacentChildren as a 'binary' (latin1) string of the 32 digest bytes, to be written straight into a level buffer. */
+/**
+ * hashChildren for two hashes that sit next to each other in one buffer (the tree's level arrays),
+ * as a 'binary' (latin1) string of the 32 digest bytes, written straight into a level buffer.
+ */
 export function hashAdjacentChildrenBinary(level: Buffer, leftOffset: number): string {
   level.copy(nodeInput, 1, leftOffset, leftOffset + 2 * HASH_BYTES);
   return hash('sha256', nodeInput, 'binary');
