@@ -7,6 +7,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { systemClock } from '../src/lib/clock.js';
 import { appendAudit, appendAuditMany } from '../src/modules/audit/audit.repository.js';
 import { createAuditModule } from '../src/modules/audit/audit.service.js';
+import { createAuditAppender } from '../src/modules/audit/audit-appender.js';
 import { generateAuditSigningKey } from '../src/modules/audit/signing-key.js';
 import type { AuditRecord } from '../src/modules/audit/audit-record.js';
 import { MerkleTree } from '../src/audit/tree.js';
@@ -24,7 +25,9 @@ import { freshDatabase, percentile, printTable, recordResult } from './support.j
  *    faster than one. Three ways: an explicit transaction around one entry (BEGIN, INSERT,
  *    COMMIT: how an audited action commits), one INSERT in autocommit (one round trip), and
  *    10 entries per transaction (an action that records several facts), counted as entries.
- *    Then the single-entry INSERT replayed by pgbench (when installed): PostgreSQL's capacity for
+ *    Then through the group appender (`createAuditAppender`, how a staff read records its
+ *    entry): N callers each append one entry and wait until it is committed; entries that arrive
+ *    while a commit is in flight share the next one. Then the single-entry INSERT replayed by pgbench (when installed): PostgreSQL's capacity for
  *    this log without the Node.js client's CPU on the same cores.
  * 2. sequencing: the sequencer turning pending entries into leaves with signed checkpoints.
  * 3. `audit verify` over the whole log (recomputing every leaf hash and the tree from the rows).
@@ -36,6 +39,9 @@ import { freshDatabase, percentile, printTable, recordResult } from './support.j
  * host the socket is how a client should connect, and each round trip costs both sides less
  * kernel time. `--only appends|verify` runs one half.
  */
+/** The group appender's commits in flight (its default) and so the connections it needs. */
+const GROUP_CONNECTIONS = 2;
+
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
@@ -65,8 +71,17 @@ function overSocket(url: string, dir: string): string {
   return u.toString();
 }
 
-async function appendRate(url: string, connections: number, seconds: number, perTransaction: number, mode: 'transaction' | 'autocommit') {
-  const database = await openDatabase({ kind: 'postgres', url, poolSize: connections });
+type AppendMode = 'transaction' | 'autocommit' | 'group';
+const commitLabel: Record<AppendMode, string> = {
+  transaction: 'BEGIN/INSERT/COMMIT',
+  autocommit: 'INSERT (autocommit)',
+  group: 'group appender (callers)',
+};
+
+/** In `group` mode `connections` is the number of callers appending at once; the appender uses its own few connections. */
+async function appendRate(url: string, connections: number, seconds: number, perTransaction: number, mode: AppendMode) {
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: mode === 'group' ? GROUP_CONNECTIONS : connections });
+  const appender = mode === 'group' ? createAuditAppender(database.db, { maxInFlight: GROUP_CONNECTIONS }) : null;
   try {
     let committed = 0;
     let i = 0;
@@ -78,7 +93,8 @@ async function appendRate(url: string, connections: number, seconds: number, per
         while (performance.now() < deadline) {
           const batch = Array.from({ length: perTransaction }, () => record(i++));
           const start = performance.now();
-          if (mode === 'autocommit') await appendAuditMany(database.db, batch);
+          if (appender) await appender.append(batch[0]!);
+          else if (mode === 'autocommit') await appendAuditMany(database.db, batch);
           else await database.db.transaction().execute((trx) => (perTransaction === 1 ? appendAudit(trx, batch[0]!) : appendAuditMany(trx, batch)));
           latencies.push(performance.now() - start);
           committed += perTransaction;
@@ -92,6 +108,7 @@ async function appendRate(url: string, connections: number, seconds: number, per
     latencies.sort((a, b) => a - b);
     return { perSecond: committed / seconds, transactions: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), entries: committed, cpuPerEntryUs };
   } finally {
+    await appender?.close();
     await database.close();
   }
 }
@@ -130,6 +147,7 @@ export async function run(args: string[]) {
         { mode: 'transaction' as const, perTransaction: 1 },
         { mode: 'autocommit' as const, perTransaction: 1 },
         { mode: 'transaction' as const, perTransaction: 10 },
+        { mode: 'group' as const, perTransaction: 1 },
       ];
       const transports = [{ transport: 'tcp', url: appendDb.url }, ...(socketDir ? [{ transport: 'unix', url: overSocket(appendDb.url, socketDir) }] : [])];
       for (const { transport, url } of only === 'verify' ? [] : transports) {
@@ -137,7 +155,7 @@ export async function run(args: string[]) {
           for (const c of concurrency) {
             const r = await appendRate(url, c, seconds, perTransaction, mode);
             appendResults.push({ transport, mode, connections: c, entriesPerTransaction: perTransaction, ...r });
-            appendRows.push({ transport, commit: mode === 'transaction' ? 'BEGIN/INSERT/COMMIT' : 'INSERT (autocommit)', connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2), 'PostgreSQL CPU µs/entry': r.cpuPerEntryUs.database.toFixed(0), 'client CPU µs/entry': r.cpuPerEntryUs.client.toFixed(0) });
+            appendRows.push({ transport, commit: commitLabel[mode], connections: c, 'entries/txn': perTransaction, 'entries/s': Math.round(r.perSecond), 'txn p50 ms': r.p50.toFixed(2), 'txn p99 ms': r.p99.toFixed(2), 'PostgreSQL CPU µs/entry': r.cpuPerEntryUs.database.toFixed(0), 'client CPU µs/entry': r.cpuPerEntryUs.client.toFixed(0) });
           }
         }
         // The same single-entry statement from PostgreSQL's own C client: the database's capacity.
@@ -214,6 +232,7 @@ export async function run(args: string[]) {
         { measure: `durable appends/s, BEGIN/INSERT/COMMIT, 1 entry (best), ${transport}`, value: best(transport, 'transaction', 1), target: '>= 10000' },
         { measure: `durable appends/s, autocommit INSERT, 1 entry (best), ${transport}`, value: best(transport, 'autocommit', 1), target: '>= 10000' },
         { measure: `durable entries/s, 10 per transaction (best), ${transport}`, value: best(transport, 'transaction', 10), target: '' },
+        { measure: `durable appends/s, 1 entry per call, group appender (best), ${transport}`, value: best(transport, 'group', 1), target: '>= 10000' },
         { measure: `durable appends/s, 1 entry, the same INSERT from pgbench (best), ${transport}`, value: appendResults.some((r) => r.mode === 'pgbench') ? best(transport, 'pgbench', 1) : 'pgbench not installed', target: '>= 10000' },
       );
     }

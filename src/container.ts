@@ -31,6 +31,7 @@ import { createAuditModule } from './modules/audit/audit.service.js';
 import { parseAuditSigningKey, type AuditSigningKey } from './modules/audit/signing-key.js';
 import { createStaffModule } from './modules/staff/staff.service.js';
 import { createGrantsModule } from './modules/staff/grants.service.js';
+import { createAuditAppender } from './modules/audit/audit-appender.js';
 import { createStaffAccessModule } from './modules/staff/staff-access.service.js';
 import { createHoldsModule } from './modules/holds/holds.service.js';
 import { createReviewModule } from './modules/review/review.service.js';
@@ -85,7 +86,9 @@ export function createContainer(deps: ContainerDeps) {
   });
   const grants = createGrantsModule({ db, clock, policy });
   const review = createReviewModule({ db, clock, policy, cipher, grants });
-  const staffAccess = createStaffAccessModule({ db, clock, cipher, grants });
+  // Entries that need no transaction of their own (staff reads) share commits (group commit).
+  const auditAppender = createAuditAppender(db);
+  const staffAccess = createStaffAccessModule({ db, clock, cipher, grants, audit: auditAppender });
   const piiKey = deps.piiKey ?? randomBytes(32);
   const modules = {
     ...deps,
@@ -121,6 +124,7 @@ export function createContainer(deps: ContainerDeps) {
     keys: createKeysModule({ db: deps.keystore?.db ?? db, provider: deps.keyProvider, cipher, clock, auditDb: db }),
     training: createTrainingModule({ db, databaseKind: database.kind, clock, policy, cipher, transformText: exportTextTransform(policy, piiKey) }),
     audit,
+    auditAppender,
     staff: createStaffModule({ db, clock, sealer: deps.sealer !== undefined ? deps.sealer : defaultSealer(config) }),
     grants,
     staffAccess,

@@ -57,6 +57,7 @@ export async function serve(config: AppConfig): Promise<void> {
   await sequencer.stop();
   await reviewSampler?.stop();
   await app.close();
+  await container.auditAppender.close();
   for (const job of background) await job.close();
   await container.keystore?.close();
   await container.database.close();
