@@ -3,6 +3,7 @@ import { open as openEnvelope, DecryptionError } from '../../crypto/aead.js';
 import { createHarness, type Harness, type TestUser } from '../../../test/support/harness.js';
 import { fieldAad, accountKeyAad, dataKeyAad } from './keystore-cipher.js';
 import { messageLocation } from '../conversations/conversations.service.js';
+import { uuidv7 } from '../../lib/ids.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -121,6 +122,23 @@ describe('encryption at rest', () => {
     expect(account.name).toBe('');
     const conversations = await h.database.db.selectFrom('conversations').selectAll().where('account_id', '=', user.id).execute();
     for (const c of conversations) expect(new Date(c.delete_after!).getTime()).toBeLessThanOrEqual(h.clock.now().getTime());
+  });
+
+  it('a batch destruction removes exactly the named keys, of every kind in the batch', async () => {
+    const user = await h.newUser();
+    const conversations = [await conversationWith(user, ['one']), await conversationWith(user, ['two']), await conversationWith(user, ['three'])];
+    const copies = [uuidv7(), uuidv7()];
+    for (const id of copies) await h.container.cipher.prepareScope(h.database.db, null, { kind: 'copy', id });
+    const scopesLeft = async () =>
+      (await h.database.db.selectFrom('keystore.data_keys').select(['scope_kind', 'scope_id']).where('scope_id', 'in', [...conversations, ...copies]).execute())
+        .map((k) => `${k.scope_kind}:${k.scope_id}`)
+        .sort();
+    expect(await scopesLeft()).toHaveLength(5);
+    await h.container.cipher.destroyScopeKeys!(h.database.db, [
+      { accountId: user.id, scope: { kind: 'conversation', id: conversations[0]! } },
+      { accountId: null, scope: { kind: 'copy', id: copies[1]! } },
+    ]);
+    expect(await scopesLeft()).toEqual([`conversation:${conversations[1]}`, `conversation:${conversations[2]}`, `copy:${copies[0]}`].sort());
   });
 
   it('rotating an account key keeps its content readable and removes the old version', async () => {

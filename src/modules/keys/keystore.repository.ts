@@ -92,12 +92,21 @@ export async function deleteOrphanDataKeys(exec: Executor, limit: number): Promi
 /** Deletes the data keys of many scopes in one statement (a sweep batch). */
 export async function deleteDataKeysOf(exec: Executor, scopes: readonly Scope[]): Promise<number> {
   if (scopes.length === 0) return 0;
-  const result = await sql`
-    delete from keystore.data_keys k
-     using unnest(${scopes.map((s) => s.kind)}::text[], ${scopes.map((s) => s.id)}::uuid[]) as v(kind, id)
-     where k.scope_kind = v.kind and k.scope_id = v.id
-  `.execute(exec);
-  return Number(result.numAffectedRows ?? 0n);
+  // One `= any(array)` per kind (a batch is almost always one kind): the planner walks the
+  // primary key for it, where a join with an unnested array of unknown size had it hash the
+  // whole table, a full scan per sweep batch that grew with every key stored.
+  const idsByKind = new Map<Scope['kind'], string[]>();
+  for (const s of scopes) {
+    const ids = idsByKind.get(s.kind);
+    if (ids) ids.push(s.id);
+    else idsByKind.set(s.kind, [s.id]);
+  }
+  let deleted = 0;
+  for (const [kind, ids] of idsByKind) {
+    const result = await sql`delete from keystore.data_keys where scope_kind = ${kind} and scope_id = any(${ids}::uuid[])`.execute(exec);
+    deleted += Number(result.numAffectedRows ?? 0n);
+  }
+  return deleted;
 }
 
 export async function notePendingCompaction(exec: Executor, what: string, at: Date) {
