@@ -17,6 +17,7 @@ import { registerTechnicalRoutes } from './modules/technical/technical.routes.js
 import { registerCookieRoutes } from './modules/cookies/cookies.routes.js';
 import { registerAccountRoutes } from './modules/accounts/accounts.routes.js';
 import { registerConversationRoutes } from './modules/conversations/conversations.routes.js';
+import { registerVoiceRoutes } from './modules/voice/voice.routes.js';
 import { registerPrivacyRoutes } from './modules/privacy/privacy.routes.js';
 import { registerErasureRoutes } from './modules/erasure/erasure.routes.js';
 import { registerFeedbackRoutes } from './modules/feedback/feedback.routes.js';
@@ -86,6 +87,7 @@ export async function buildApp(container: Container, options: BuildAppOptions = 
   registerTechnicalRoutes(app, container.technical, guard);
   registerCookieRoutes(app, container.cookies, { policy: container.policy, guard, corsOrigins: container.config.corsOrigins });
   registerConversationRoutes(app, container.conversations, { guard, messageGuard });
+  registerVoiceRoutes(app, container.voice, { guard, maxAudioBytes: container.config.maxAudioBytes });
   registerPrivacyRoutes(app, container.privacy, guard);
   registerErasureRoutes(app, container.erasure, guard);
   registerFeedbackRoutes(app, container.feedback, guard);

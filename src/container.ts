@@ -32,6 +32,8 @@ import { parseAuditSigningKey, type AuditSigningKey } from './modules/audit/sign
 import { createStaffModule } from './modules/staff/staff.service.js';
 import { createGrantsModule } from './modules/staff/grants.service.js';
 import { createAuditAppender } from './modules/audit/audit-appender.js';
+import { createVoiceModule } from './modules/voice/voice.service.js';
+import { createHttpTranscriber, type Transcriber } from './modules/voice/transcriber.js';
 import { createStaffAccessModule } from './modules/staff/staff-access.service.js';
 import { createHoldsModule } from './modules/holds/holds.service.js';
 import { createReviewModule } from './modules/review/review.service.js';
@@ -58,6 +60,8 @@ export interface ContainerDeps {
   piiKey?: Buffer;
   /** Seals MFA secrets; by default from CUSTOS_SEALING_KEY (openRuntime supplies the embedded key file). null = MFA unavailable. */
   sealer?: SecretSealer | null;
+  /** Speech to text for voice input; by default the service at CUSTOS_TRANSCRIBE_URL, null when unset. */
+  transcriber?: Transcriber | null;
   /** Outgoing mail; by default SMTP when SMTP_URL is set, else `.eml` files under <dataDir>/mail. */
   mailer?: Mailer;
   /** Signs audit checkpoints; by default from CUSTOS_AUDIT_SIGNING_KEY (openRuntime supplies the embedded key file). null = entries wait unsigned. */
@@ -66,6 +70,10 @@ export interface ContainerDeps {
 
 function defaultSealer(config: AppConfig): SecretSealer | null {
   return config.sealingKey ? aesGcmSealer(Buffer.from(config.sealingKey, 'base64')) : null;
+}
+
+function defaultTranscriber(config: AppConfig): Transcriber | null {
+  return config.transcribeUrl ? createHttpTranscriber({ url: config.transcribeUrl, apiKey: config.transcribeApiKey, model: config.transcribeModel }) : null;
 }
 
 function defaultMailer(config: AppConfig): Mailer {
@@ -136,8 +144,10 @@ export function createContainer(deps: ContainerDeps) {
     disclosures: createDisclosuresModule({ db, clock, policy, region: config.region ?? policy.regions.default, mailer: deps.mailer ?? defaultMailer(config), logger: deps.logger }),
     safetyStaff: createSafetyStaffModule({ db, clock, policy, cipher, safety, access: staffAccess }),
   };
+  // Voice input ends as an ordinary message, through the same append as typed text (P04).
+  const voice = createVoiceModule({ db, transcriber: deps.transcriber !== undefined ? deps.transcriber : defaultTranscriber(config), conversations: modules.conversations });
   // The data-subject export reads through the owner views of the modules above (P29).
-  return { ...modules, dataExport: createExportModule(modules) };
+  return { ...modules, voice, dataExport: createExportModule(modules) };
 }
 
 export type Container = ReturnType<typeof createContainer>;

@@ -35,6 +35,12 @@ export const configSchema = z.object({
   /** The origin line of signed audit checkpoints: names this log to whoever verifies it. */
   /** The data-residency region this deployment serves (P32); null = the policy file's default. */
   region: z.string().min(1).max(32).nullable(),
+  /** Voice input (P04): the OpenAI-compatible transcription endpoint; null = voice input refused. */
+  transcribeUrl: z.url().nullable(),
+  transcribeApiKey: z.string().min(1).nullable(),
+  transcribeModel: z.string().min(1).max(200),
+  /** Largest recording accepted for voice input, in bytes. */
+  maxAudioBytes: z.number().int().min(1_024).max(200_000_000),
   auditOrigin: z.string().regex(/^[\x21-\x2a\x2c-\x7e]{1,200}$/, { message: 'CUSTOS_AUDIT_ORIGIN must be printable ASCII without spaces or "+"' }),
 });
 
@@ -90,6 +96,10 @@ export function buildConfig(input: ConfigInput, env: NodeJS.ProcessEnv): AppConf
     auditSigningKey: env.CUSTOS_AUDIT_SIGNING_KEY || null,
     auditOrigin: env.CUSTOS_AUDIT_ORIGIN || 'custos/audit',
     region: env.CUSTOS_REGION || null,
+    transcribeUrl: env.CUSTOS_TRANSCRIBE_URL || null,
+    transcribeApiKey: env.CUSTOS_TRANSCRIBE_API_KEY || null,
+    transcribeModel: env.CUSTOS_TRANSCRIBE_MODEL || 'whisper-1',
+    maxAudioBytes: Number(env.CUSTOS_MAX_AUDIO_BYTES ?? 25 * 1024 * 1024),
   });
   if (!parsed.success) {
     throw new Error(

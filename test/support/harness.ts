@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { aesGcmSealer } from '../../src/modules/mfa/secret-sealer.js';
 import { createMemoryMailer, type MemoryMailer } from '../../src/modules/identity/mailer.js';
 import { generateAuditSigningKey } from '../../src/modules/audit/signing-key.js';
+import type { Transcriber } from '../../src/modules/voice/transcriber.js';
 
 /** A clock the test moves by hand. Only edges are mocked: this is one. */
 export class TestClock implements Clock {
@@ -54,7 +55,7 @@ export interface TestUser {
 
 let counter = 0;
 
-export async function createHarness(options: { policy?: Policy; config?: Partial<AppConfig> } = {}): Promise<Harness> {
+export async function createHarness(options: { policy?: Policy; config?: Partial<AppConfig>; transcriber?: Transcriber | null } = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const policy = options.policy ?? loadPolicy();
   const clock = new TestClock();
@@ -77,6 +78,7 @@ export async function createHarness(options: { policy?: Policy; config?: Partial
     sealer: aesGcmSealer(randomBytes(32)),
     mailer: outbox,
     auditKey: generateAuditSigningKey(),
+    ...(options.transcriber !== undefined ? { transcriber: options.transcriber } : {}),
   });
   const app = await buildApp(container, { logger });
   await app.ready();
