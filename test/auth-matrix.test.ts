@@ -37,7 +37,7 @@ interface Row {
   /** `METHOD /template`, as in the OpenAPI document. */
   route: string;
   /** Builds the request (URL with real ids, body); called once per caller. */
-  request(fx: Fixtures): { url: string; payload?: unknown };
+  request(fx: Fixtures): { url: string; payload?: unknown; contentType?: string };
   expect: Record<Actor, number>;
   setup?: (fx: Fixtures) => Promise<void>;
   /** The role of the staff column's caller (default trust_safety). */
@@ -110,6 +110,11 @@ const rows: Row[] = [
   {
     route: 'POST /v1/conversations/{id}/messages',
     request: (fx) => ({ url: `/v1/conversations/${fx.conversationId}/messages`, payload: { role: 'user', content: 'hello' } }),
+    expect: signedIn(201, 404),
+  },
+  {
+    route: 'POST /v1/conversations/{id}/voice',
+    request: (fx) => ({ url: `/v1/conversations/${fx.conversationId}/voice`, payload: Buffer.from('RIFF matrix recording'), contentType: 'audio/wav' }),
     expect: signedIn(201, 404),
   },
   { route: 'POST /v1/messages/{id}/feedback', request: (fx) => ({ url: `/v1/messages/${fx.messageId}/feedback`, payload: { rating: 'up' } }), expect: signedIn(201, 404) },
@@ -320,7 +325,8 @@ function credentialsFor(actor: Actor, fx: Fixtures): Record<string, string> {
 }
 
 beforeAll(async () => {
-  h = await createHarness();
+  // Voice input needs a transcriber; this one hears the same words in every recording.
+  h = await createHarness({ transcriber: { transcribe: async () => ({ text: 'matrix voice' }) } });
 });
 afterAll(async () => h?.close());
 
@@ -345,11 +351,11 @@ describe('authentication matrix', () => {
       const got: Partial<Record<Actor, number>> = {};
       // The owner goes last: its call may consume the fixture (delete, revoke).
       for (const actor of actors) {
-        const { url, payload } = row.request(fx);
+        const { url, payload, contentType } = row.request(fx);
         const res = await h.app.inject({
           method: method as 'GET',
           url,
-          headers: credentialsFor(actor, fx),
+          headers: { ...credentialsFor(actor, fx), ...(contentType ? { 'content-type': contentType } : {}) },
           ...(payload !== undefined ? { payload: payload as object } : {}),
         });
         got[actor] = res.statusCode;
