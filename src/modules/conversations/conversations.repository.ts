@@ -152,6 +152,89 @@ const APPEND_AS_SESSION = appendStatement(`
                         and s.revoked_at is null and s.expires_at > $13::timestamptz)`);
 const APPEND_IN_PROCESS = appendStatement('');
 
+/** One message of a batch: the message, the facts_version it was decided on, the writer's session. */
+export interface BatchedMessage {
+  message: NewMessage;
+  factsVersion: number;
+  session: WriterSession | undefined;
+}
+
+/**
+ * Many messages, each to its own account's conversation, in one statement: what
+ * `insertMessageIfFactsUnchanged` does for each, with the same conditions per message, and one
+ * result per message in order (its sequence number, or null when its conversation, facts or
+ * session changed). The conversations are locked in (account, id) order, the order every other
+ * transaction that locks several conversations takes them (the training freeze; an organisation's
+ * settings change, account by account), so a batch never deadlocks with them; holding one
+ * conversation per account, it cannot deadlock with a change that locks one account's rows.
+ * Contents travel as one bytea (offsets and sizes per message): no per-row encoding.
+ */
+export async function insertMessagesIfFactsUnchanged(exec: Executor, batch: readonly BatchedMessage[]): Promise<(number | null)[]> {
+  const n = batch.length;
+  const columns = Array.from({ length: 14 }, () => new Array<unknown>(n));
+  const contents: Buffer[] = [];
+  let offset = 1;
+  batch.forEach(({ message: m, factsVersion, session }, i) => {
+    const values = [
+      m.accountId,
+      m.conversationId,
+      factsVersion,
+      m.createdAt.toISOString(),
+      m.deleteAfter?.toISOString() ?? null,
+      m.rule,
+      m.id,
+      m.role,
+      m.content === null ? null : offset,
+      m.content?.length ?? null,
+      m.keyVersion,
+      m.contentLength,
+      session?.sessionId ?? null,
+      session?.now.toISOString() ?? null,
+    ];
+    values.forEach((v, c) => (columns[c]![i] = v));
+    if (m.content !== null) {
+      contents.push(m.content);
+      offset += m.content.length;
+    }
+  });
+  const result = await exec.executeQuery<{ id: string; seq: number }>(CompiledQuery.raw(APPEND_BATCH, [...columns, Buffer.concat(contents)]));
+  const seqs = new Map(result.rows.map((r) => [r.id, r.seq]));
+  return batch.map(({ message }) => seqs.get(message.id) ?? null);
+}
+
+const APPEND_BATCH = `
+    with input as (
+      select * from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::uuid[],
+                           $8::text[], $9::integer[], $10::integer[], $11::integer[], $12::integer[], $13::uuid[], $14::timestamptz[])
+        as i(account_id, conversation_id, facts_version, created_at, delete_after, rule, id,
+             role, content_start, content_size, key_version, content_length, session_id, session_now)
+    ),
+    locked as materialized (
+      select i.*
+        from conversations c
+        join input i on c.account_id = i.account_id and c.id = i.conversation_id
+       where c.deleted_at is null and c.facts_version = i.facts_version
+         and (i.session_id is null
+              or exists (select 1 from sessions s where s.id = i.session_id and s.account_id = c.account_id
+                            and s.revoked_at is null and s.expires_at > i.session_now))
+       order by c.account_id, c.id
+         for update of c
+    ),
+    touched as (
+      update conversations c
+         set message_count = c.message_count + 1, last_activity_at = l.created_at,
+             delete_after = l.delete_after, retention_rule = l.rule, sweep_after = least(c.sweep_after, l.delete_after)
+        from locked l
+       where c.account_id = l.account_id and c.id = l.conversation_id
+      returning l.*, c.message_count as seq
+    )
+    insert into messages (account_id, conversation_id, id, seq, role, content, content_key_version, content_length, created_at)
+    select account_id, conversation_id, id, seq, role,
+           case when content_start is null then null else substring($15::bytea from content_start for content_size) end,
+           key_version, content_length, created_at
+      from touched
+    returning id, seq`;
+
 export async function findLiveConversation(exec: Executor, accountId: string, id: string) {
   return exec
     .selectFrom('conversations')

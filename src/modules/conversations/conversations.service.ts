@@ -10,6 +10,7 @@ import { accountFactsFrom, decideForConversation, gatherAccountFacts, recomputeD
 import { holdProtection } from '../holds/holds.service.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { RecentMap } from '../../lib/recent-map.js';
+import { createMessageAppender } from './message-appender.js';
 import {
   findLiveConversation,
   insertConversation,
@@ -19,6 +20,7 @@ import {
   markConversationDeleted,
   readLiveConversationWithFacts,
   type ConversationFactsRow,
+  type NewMessage,
   type WriterSession,
 } from './conversations.repository.js';
 
@@ -92,6 +94,7 @@ export function createConversationsModule<Flag>({ db, clock, policy, cipher, max
    * entry costs one more read, never a wrong deadline.
    */
   const recentFacts = new RecentMap<string, ConversationFactsRow>(FACTS_CACHE_SIZE);
+  const appender = createMessageAppender(db);
 
   /** Decides the message's deadline from `facts`, seals its content, and writes it if the facts still hold. */
   async function writeMessage(
@@ -115,23 +118,25 @@ export function createConversationsModule<Flag>({ db, clock, policy, cipher, max
     // never reaches storage (only its id, length and time do).
     const persist = decision.persistContent && facts.content_persisted;
     const sealed = persist ? await cipher.seal(exec, messageLocation(accountId, conversationId, id), input.content) : null;
-    const seq = await insertMessageIfFactsUnchanged(
-      exec,
-      {
-        accountId,
-        conversationId,
-        id,
-        role: input.role,
-        content: sealed?.ciphertext ?? null,
-        keyVersion: sealed?.keyVersion ?? null,
-        contentLength,
-        createdAt: now,
-        deleteAfter: decision.deleteAfter,
-        rule: decision.rule,
-      },
-      facts.facts_version,
-      sessionId === undefined ? undefined : { sessionId, now },
-    );
+    const message: NewMessage = {
+      accountId,
+      conversationId,
+      id,
+      role: input.role,
+      content: sealed?.ciphertext ?? null,
+      keyVersion: sealed?.keyVersion ?? null,
+      contentLength,
+      createdAt: now,
+      deleteAfter: decision.deleteAfter,
+      rule: decision.rule,
+    };
+    const session = sessionId === undefined ? undefined : { sessionId, now };
+    // Outside a transaction the message may share a commit with others; inside one (a flagged
+    // message) it is written in that transaction.
+    const seq =
+      exec === db
+        ? await appender.submit({ message, factsVersion: facts.facts_version, session })
+        : await insertMessageIfFactsUnchanged(exec, message, facts.facts_version, session);
     return seq === null ? null : { id, seq, persisted: sealed !== null };
   }
 
