@@ -165,6 +165,34 @@ describe('lifecycle sweep', () => {
     for (const id of ids) expect(await exists(id)).toBe(false);
   });
 
+  it('with several batches in flight at once, deletes each due row exactly once and counts every one', async () => {
+    const accountId = await seedAccount(h.database.db);
+    const dueAt = at('2027-05-15T00:00:00Z');
+    const ids = await seedConversations(h.database.db, { accountId, count: 20, messages: 2, deleteAfter: dueAt });
+    const kept = await seedConversations(h.database.db, { accountId, count: 3, messages: 2, deleteAfter: at('2999-01-01T00:00:00Z') });
+    const receipt = await runLifecycleSweep(h.container, { now: dueAt, batchSize: 3, parallel: 4 });
+    expect(receipt.counts).toMatchObject({ conversations: 20, messages: 40 });
+    expect(receipt.digest).toBe(digestOf(ids.map((id) => digestItem('conversations', id))));
+    expect(receipt.batches).toBeGreaterThanOrEqual(7);
+    for (const id of ids) expect(await exists(id)).toBe(false);
+    for (const id of kept) expect(await exists(id)).toBe(true);
+  });
+
+  it('a batch that fails stops the batches in flight beside it', async () => {
+    let calls = 0;
+    // Always "found a full batch": only the failure can end this target.
+    const endless: SweepTarget = {
+      dataClass: 'endless',
+      alsoDeletes: [],
+      sweepBatch: async (_trx, { limit }) => {
+        if (++calls === 5) throw new Error('failed on the fifth batch');
+        return { ids: [randomUUID()], counts: { endless: 1 }, picked: limit };
+      },
+    };
+    await expect(runLifecycleSweep({ ...h.container, targets: [endless] }, { now: at('2027-05-20T00:00:00Z'), batchSize: 10, parallel: 3 })).rejects.toThrow('failed on the fifth batch');
+    expect(calls).toBeLessThanOrEqual(7);
+  });
+
   it('a sweep that fails half-way still records what it deleted, then reports the failure', async () => {
     const accountId = await seedAccount(h.database.db);
     const dueAt = at('2027-06-01T00:00:00Z');

@@ -134,11 +134,18 @@ describe('encryption at rest', () => {
         .map((k) => `${k.scope_kind}:${k.scope_id}`)
         .sort();
     expect(await scopesLeft()).toHaveLength(5);
+    const notes = async () => (await h.database.db.selectFrom('keystore.pending_compaction').select('what').execute()).map((r) => r.what);
+    await h.database.db.deleteFrom('keystore.pending_compaction').execute();
     await h.container.cipher.destroyScopeKeys!(h.database.db, [
       { accountId: user.id, scope: { kind: 'conversation', id: conversations[0]! } },
       { accountId: null, scope: { kind: 'copy', id: copies[1]! } },
     ]);
     expect(await scopesLeft()).toEqual([`conversation:${conversations[1]}`, `conversation:${conversations[2]}`, `copy:${copies[0]}`].sort());
+    // Each destroyed kind leaves a note that the keystore needs compacting; destroying nothing leaves none.
+    expect((await notes()).sort()).toEqual(['1 data keys', '1 data keys']);
+    await h.database.db.deleteFrom('keystore.pending_compaction').execute();
+    await h.container.cipher.destroyScopeKeys!(h.database.db, [{ accountId: user.id, scope: { kind: 'conversation', id: conversations[0]! } }]);
+    expect(await notes()).toEqual([]);
   });
 
   it('rotating an account key keeps its content readable and removes the old version', async () => {

@@ -180,8 +180,7 @@ export class KeystoreCipher implements ContentCipher {
   async destroyScopeKeys(exec: Executor, owned: readonly { accountId: string | null; scope: Scope }[]): Promise<void> {
     if (owned.length === 0) return;
     const keys = this.exec(exec);
-    const destroyed = await deleteDataKeysOf(keys, owned.map((o) => o.scope));
-    if (destroyed > 0) await notePendingCompaction(keys, `${destroyed} data keys`, this.deps.clock.now());
+    await deleteDataKeysOf(keys, owned.map((o) => o.scope), this.deps.clock.now());
     // Cache ids are `${scopeId}:${version}`; the same eviction as forget(), in one pass.
     const scopes = new Set(owned.map((o) => `d:${o.accountId ?? '-'}:${o.scope.kind}:${o.scope.id}`));
     for (const [id, entry] of this.cache) {

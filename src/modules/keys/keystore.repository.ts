@@ -89,8 +89,12 @@ export async function deleteOrphanDataKeys(exec: Executor, limit: number): Promi
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Deletes the data keys of many scopes in one statement (a sweep batch). */
-export async function deleteDataKeysOf(exec: Executor, scopes: readonly Scope[]): Promise<number> {
+/**
+ * Destroys the data keys of many scopes (a sweep batch), one statement per scope kind, and
+ * when any went notes in the same statement that the keystore has dead key rows to compact
+ * (`at`): one round trip per sweep batch instead of two.
+ */
+export async function deleteDataKeysOf(exec: Executor, scopes: readonly Scope[], at: Date): Promise<number> {
   if (scopes.length === 0) return 0;
   // One `= any(array)` per kind (a batch is almost always one kind): the planner walks the
   // primary key for it, where a join with an unnested array of unknown size had it hash the
@@ -103,8 +107,13 @@ export async function deleteDataKeysOf(exec: Executor, scopes: readonly Scope[])
   }
   let deleted = 0;
   for (const [kind, ids] of idsByKind) {
-    const result = await sql`delete from keystore.data_keys where scope_kind = ${kind} and scope_id = any(${ids}::uuid[])`.execute(exec);
-    deleted += Number(result.numAffectedRows ?? 0n);
+    const result = await sql<{ n: number }>`
+      with destroyed as (delete from keystore.data_keys where scope_kind = ${kind} and scope_id = any(${ids}::uuid[]) returning 1),
+           counted as (select count(*)::int as n from destroyed),
+           noted as (insert into keystore.pending_compaction (destroyed_at, what)
+                     select ${at.toISOString()}::timestamptz, n || ' data keys' from counted where n > 0)
+      select n from counted`.execute(exec);
+    deleted += Number(result.rows[0]?.n ?? 0);
   }
   return deleted;
 }
