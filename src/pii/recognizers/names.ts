@@ -534,14 +534,17 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   if (usedBuffer.length < tokens.length) usedBuffer = new Uint8Array(Math.max(tokens.length, usedBuffer.length * 2));
   else usedBuffer.fill(0, 0, tokens.length);
   const c: Ctx = { text, lower, tokens, caseless, used: usedBuffer, spans: [], persons: [], personEnds: [], afterToken: -1, afterText: '' };
-  honorificPass(c);
-  orgOfPass(c);
-  gazetteerPass(c);
+  // A pass that starts only at tokens with some word-list flag is skipped when no token has it
+  // (wordFlags is the OR of every token's flags and those of the pieces inside tokens).
+  const flags = input.wordFlags!;
+  if (flags & LEX.HONORIFIC) honorificPass(c);
+  if (flags & LEX.ORG_PREFIX) orgOfPass(c);
+  if (flags & LEX.GAZETTEER) gazetteerPass(c);
   if (caseless) caselessPass(c);
   else chunkPass(c);
   listPass(c);
   propagationPass(c);
-  jobTitlePass(c);
+  if (flags & LEX.JOB_HEAD) jobTitlePass(c);
   zipAfterPlacePass(c);
   out.push(...c.spans);
 }
