@@ -102,6 +102,14 @@ export function textFeatures(text: string): TextFeatures {
       letterRun = 0;
       continue;
     }
+    // Capitals: what the general path below does for them, without its class look-ups.
+    if (c >= 65 && c <= 90) {
+      if (++opaqueRun > maxOpaqueRun) maxOpaqueRun = opaqueRun;
+      digitRun = 0;
+      letterRun++;
+      if (c === 71 && text.startsWith('GIR', i)) shape |= SHAPE.UPPER_DIGIT;
+      continue;
+    }
     const cls = c < 128 ? CLASS[c]! : 0;
     if (c >= 128) shape |= SHAPE.NON_ASCII;
     else if ((c === 39 || c === 45) && i > 0 && i + 1 < n) {

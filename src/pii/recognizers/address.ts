@@ -325,6 +325,14 @@ const BLOCK_PLACE = /^[\p{Lu}][\p{L}\p{M}'’.-]*(?:[ -](?:[\p{Lu}][\p{L}\p{M}'�
 function followAddressBlock(text: string, from: number): number {
   let pos = from;
   for (let parts = 0; parts < 6; parts++) {
+    // Both separator patterns need, after blanks, a comma or a line break, or (after at least one
+    // blank) the first letter of "apt", "suite", "unit" or "ste": most streets end a sentence
+    // part ("12 Main Street." or "… Street and …") and are settled by this scan alone.
+    let k = pos;
+    while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    const next = k < text.length ? text.charCodeAt(k) : 0;
+    const lowerNext = next | 0x20;
+    if (!(next === 44 || next === 10 || next === 13 || (k > pos && (lowerNext === 97 || lowerNext === 115 || lowerNext === 117)))) return pos;
     const sep = /^[ \t]*(?:,[ \t]*|\r?\n[ \t>]*|,[ \t]*\r?\n[ \t>]*)+/.exec(text.slice(pos, pos + 16)) ?? /^[ \t]+(?=(?:apt|suite|unit|ste)\b)/i.exec(text.slice(pos, pos + 16));
     if (!sep) return pos;
     const segStart = pos + sep[0].length;

@@ -19,7 +19,7 @@ const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
  * word boundary in the pattern), so the pattern is tried only at those words instead of at every
  * position of a long document.
  */
-const PATTERNS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number }[] = [
+const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number }[] = [
   // ISO 8601 date with optional time and offset.
   { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95, shape: SHAPE.Y4_DASH_DIGIT },
   // Numeric day/month/year in either order; two- or four-digit year.
@@ -65,17 +65,19 @@ function execAtWords(input: ScanInput, re: RegExp, flags: number): RegExpExecArr
 export function findDates(input: ScanInput, out: PiiSpan[]): void {
   const { text, hasDigit } = input;
   const shapes = input.features.shape;
-  for (const { re, score, words, month, group, shape, word, startsAt } of PATTERNS) {
-    if (!words && !hasDigit) continue;
-    if (shape !== undefined && !(shapes & shape)) continue;
-    if (month && !hasWord(input, LEX.MONTH)) continue;
-    if (word !== undefined && !hasWord(input, word)) continue;
-    for (const m of matchesOf(input, re, startsAt)) {
+  for (let p = 0; p < PATTERNS.length; p++) {
+    const pattern = PATTERNS[p]!;
+    if (!pattern.words && !hasDigit) continue;
+    if (pattern.shape !== 0 && !(shapes & pattern.shape)) continue;
+    if (pattern.month && !hasWord(input, LEX.MONTH)) continue;
+    if (pattern.word !== 0 && !hasWord(input, pattern.word)) continue;
+    const group = pattern.group;
+    for (const m of matchesOf(input, pattern)) {
       const start = group ? m.index + m[0].length - m[group]!.length : m.index;
       let end = m.index + m[0].length;
       // A trailing "a.m." keeps its dot; other trailing dots are sentence punctuation.
       if (text[end - 1] === '.' && !/[ap]\.m\.$/i.test(m[0])) end--;
-      out.push({ type: 'DATE_TIME', start, end, score });
+      out.push({ type: 'DATE_TIME', start, end, score: pattern.score });
     }
   }
 }
@@ -84,7 +86,7 @@ export function findDates(input: ScanInput, out: PiiSpan[]): void {
  * `hint`: a string of the lower-cased text, or `shape` a character shape (features.ts), that every
  * match of `re` has; `startsAt` as for PATTERNS.
  */
-const AGE_PATTERNS: readonly { re: RegExp; score: number; hint?: string; shape?: number; startsAt?: number }[] = [
+const AGE_PATTERN_SPECS: readonly { re: RegExp; score: number; hint?: string; shape?: number; startsAt?: number }[] = [
   { re: /\b(\d{1,3})(?:\s|-)?(?:years?|yrs?|y\.?o\.?|yo)(?:\s|-)?old\b/gi, score: 0.95, hint: 'old' },
   { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])/gi, score: 0.85, shape: SHAPE.DIGIT_Y },
   { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: 'age' },
@@ -93,25 +95,60 @@ const AGE_PATTERNS: readonly { re: RegExp; score: number; hint?: string; shape?:
   { re: /\b(?:a|an)\s+(\d{1,3})(?:-|\s)(?:year|yr)(?:-|\s)old\b/gi, score: 0.95, hint: 'old' },
 ];
 
-/** Sticky copies of the patterns tried only at their words. */
-const STICKY_AT = new Map([...PATTERNS, ...AGE_PATTERNS].filter((p) => p.startsAt !== undefined).map((p) => [p.re, sticky(p.re)]));
+/**
+ * A pattern with every field present (0, false or '' when unused), the same object shape for
+ * all: the loops below then read their fields with one hidden class instead of several, and the
+ * sticky copy sits in the pattern instead of behind a Map look-up.
+ */
+interface Pattern {
+  re: RegExp;
+  /** The sticky copy of `re`, when `startsAt` is set. */
+  sticky: RegExp;
+  score: number;
+  words: boolean;
+  month: boolean;
+  group: number;
+  shape: number;
+  word: number;
+  startsAt: number;
+  hint: string;
+}
+
+function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; hint?: string }): Pattern {
+  return {
+    re: spec.re,
+    sticky: spec.startsAt !== undefined ? sticky(spec.re) : spec.re,
+    score: spec.score,
+    words: spec.words ?? false,
+    month: spec.month ?? false,
+    group: spec.group ?? 0,
+    shape: spec.shape ?? 0,
+    word: spec.word ?? 0,
+    startsAt: spec.startsAt ?? 0,
+    hint: spec.hint ?? '',
+  };
+}
+
+const PATTERNS: readonly Pattern[] = PATTERN_SPECS.map(normalize);
+const AGE_PATTERNS: readonly Pattern[] = AGE_PATTERN_SPECS.map(normalize);
 
 /** The matches of a pattern of PATTERNS or AGE_PATTERNS, found over the text or at its words. */
-function matchesOf(input: ScanInput, re: RegExp, startsAt: number | undefined): RegExpExecArray[] {
-  return startsAt === undefined ? execAll(re, input.text) : execAtWords(input, STICKY_AT.get(re)!, startsAt);
+function matchesOf(input: ScanInput, p: Pattern): RegExpExecArray[] {
+  return p.startsAt === 0 ? execAll(p.re, input.text) : execAtWords(input, p.sticky, p.startsAt);
 }
 
 export function findAges(input: ScanInput, out: PiiSpan[]): void {
   const { lower, hasDigit, features } = input;
   if (!hasDigit) return;
-  for (const { re, score, hint, shape, startsAt } of AGE_PATTERNS) {
-    if (hint !== undefined ? !lower.includes(hint) : !(features.shape & shape!)) continue;
-    for (const m of matchesOf(input, re, startsAt)) {
+  for (let p = 0; p < AGE_PATTERNS.length; p++) {
+    const pattern = AGE_PATTERNS[p]!;
+    if (pattern.hint !== '' ? !lower.includes(pattern.hint) : !(features.shape & pattern.shape)) continue;
+    for (const m of matchesOf(input, pattern)) {
       const value = m[1]!;
       const n = Number(value);
       if (n > 125) continue;
       const start = m.index + m[0].indexOf(value, m[0].search(/\d/));
-      out.push({ type: 'AGE', start, end: start + value.length, score });
+      out.push({ type: 'AGE', start, end: start + value.length, score: pattern.score });
     }
   }
 }

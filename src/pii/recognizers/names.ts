@@ -53,8 +53,10 @@ interface Ctx {
   spans: PiiSpan[];
   /** First and last token index of every PERSON finding, in pairs (for propagationPass). */
   persons: number[];
-  /** Where each PERSON finding ends. */
-  personEnds: Set<number>;
+  /** Where each PERSON finding ends (a handful: an array, searched, costs less than a Set made per scan). */
+  personEnds: number[];
+  /** The same ends as a Set, made once there are many (a long document), then kept up to date. */
+  personEndSet: Set<number> | undefined;
   /** The last `after` text cut, and the token it was cut after (-1: none yet). */
   afterToken: number;
   afterText: string;
@@ -73,7 +75,8 @@ function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, 
   c.spans.push({ type, start, end, score });
   if (type === 'PERSON') {
     c.persons.push(a, b);
-    c.personEnds.add(end);
+    c.personEnds.push(end);
+    c.personEndSet?.add(end);
   }
   for (let k = a; k <= b; k++) c.used[k] = 1;
 }
@@ -207,8 +210,9 @@ function personOnLineAbove(c: Ctx, first: Token): boolean {
   if (k === 0 || text.charCodeAt(k - 1) !== 10) return false;
   k--;
   if (k > 0 && text.charCodeAt(k - 1) === 13) k--;
+  if (c.personEndSet === undefined && c.personEnds.length > 16) c.personEndSet = new Set(c.personEnds);
   for (;;) {
-    if (c.personEnds.has(k)) return true;
+    if (c.personEndSet ? c.personEndSet.has(k) : c.personEnds.includes(k)) return true;
     if (k === 0 || (text.charCodeAt(k - 1) !== 32 && text.charCodeAt(k - 1) !== 9)) return false;
     k--;
   }
@@ -407,22 +411,26 @@ function caselessPass(c: Ctx): void {
 /** "Anna, Ben and Carl": a word listed among names is a name too. */
 function listPass(c: Ctx): void {
   const { tokens, text } = c;
-  const personStarts = new Set<number>();
-  const personEnds = new Set<number>();
+  // A message names a handful of people: arrays, searched only after the cheap gap test, cost
+  // less than two Sets made per scan. A long document gets the Sets (no search through thousands).
+  const personStarts: number[] = [];
+  const personEnds: number[] = [];
   for (const s of c.spans) {
     if (s.type !== 'PERSON') continue;
-    personStarts.add(s.start);
-    personEnds.add(s.end);
+    personStarts.push(s.start);
+    personEnds.push(s.end);
   }
-  if (personStarts.size === 0) return;
+  if (personStarts.length === 0) return;
+  const startSet = personStarts.length > 16 ? new Set(personStarts) : undefined;
+  const endSet = personStarts.length > 16 ? new Set(personEnds) : undefined;
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
     if (!t.alpha || isCommon(t) || (!c.caseless && !t.cap) || t.length < 3 || hasApostrophe(text, t)) continue;
     const prev = tokens[i - 1];
     const next = tokens[i + 1];
-    const prevPerson = prev && c.used[i - 1] && personEnds.has(prev.end) && isListGap(text, prev.end, t.start);
-    const nextPerson = next && personStarts.has(next.start) && isListGap(text, t.end, next.start);
+    const prevPerson = prev && c.used[i - 1] && isListGap(text, prev.end, t.start) && (endSet ? endSet.has(prev.end) : personEnds.includes(prev.end));
+    const nextPerson = next && isListGap(text, t.end, next.start) && (startSet ? startSet.has(next.start) : personStarts.includes(next.start));
     if (prevPerson || nextPerson) emit(c, 'PERSON', i, i, 0.55);
   }
 }
@@ -520,19 +528,31 @@ function zipAfterPlacePass(c: Ctx): void {
   }
 }
 
+/**
+ * The `used` marks of the scan, one per token, in one buffer kept between scans (cleared for the
+ * tokens of each): allocating a typed array per message cost more than clearing a few bytes.
+ * Reads past the text's tokens see 0, as reads past a fresh array's end see undefined.
+ */
+let usedBuffer = new Uint8Array(256);
+
 export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   const { text, lower, caseless } = input;
   const tokens = tokensOf(input);
   if (tokens.length === 0) return;
-  const c: Ctx = { text, lower, tokens, caseless, used: new Uint8Array(tokens.length), spans: [], persons: [], personEnds: new Set(), afterToken: -1, afterText: '' };
-  honorificPass(c);
-  orgOfPass(c);
-  gazetteerPass(c);
+  if (usedBuffer.length < tokens.length) usedBuffer = new Uint8Array(Math.max(tokens.length, usedBuffer.length * 2));
+  else usedBuffer.fill(0, 0, tokens.length);
+  const c: Ctx = { text, lower, tokens, caseless, used: usedBuffer, spans: [], persons: [], personEnds: [], personEndSet: undefined, afterToken: -1, afterText: '' };
+  // A pass that starts only at tokens with some word-list flag is skipped when no token has it
+  // (wordFlags is the OR of every token's flags and those of the pieces inside tokens).
+  const flags = input.wordFlags!;
+  if (flags & LEX.HONORIFIC) honorificPass(c);
+  if (flags & LEX.ORG_PREFIX) orgOfPass(c);
+  if (flags & LEX.GAZETTEER) gazetteerPass(c);
   if (caseless) caselessPass(c);
   else chunkPass(c);
   listPass(c);
   propagationPass(c);
-  jobTitlePass(c);
+  if (flags & LEX.JOB_HEAD) jobTitlePass(c);
   zipAfterPlacePass(c);
   out.push(...c.spans);
 }
