@@ -15,8 +15,7 @@ import { defaultSweepTargets, sweptClasses, type SweepTarget } from './sweep-tar
  * decided when the facts changed (retention as data), so the sweep decides nothing: it is safe
  * to run in any number of processes at once, and running it twice at the same instant deletes
  * nothing the second time.
- */
-/**
+ *
  * Units per batch: 1,000 conversations (with their messages) commit in a few tens of
  * milliseconds; half as many cost about 10 % more per row in commits and round trips
  * (`npm run bench -- sweep`, bench/README.md).

@@ -41,12 +41,12 @@ function fakeStore(refuse: (item: Item) => boolean = () => false) {
     for (const release of open.splice(0)) release();
     await new Promise((r) => setImmediate(r));
   };
-  return { options, commits, finishAll, overlap: () => overlap, inFlight: () => open.length };
+  return { options, commits, finishAll, overlap: () => overlap };
 }
 
 const item = (key: string, value: number): Item => ({ key, value });
 
-async function settle<T>(promises: Promise<T>[], store: { finishAll(): Promise<void>; inFlight(): number }) {
+async function settle<T>(promises: Promise<T>[], store: { finishAll(): Promise<void> }) {
   let done = false;
   const all = Promise.allSettled(promises).finally(() => (done = true));
   for (let i = 0; i < 100 && !done; i++) await store.finishAll();
