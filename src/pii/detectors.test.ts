@@ -186,6 +186,33 @@ describe('P31 PII detectors', () => {
     expect(found('My father retired at the age of 66', 'PERSON')).toEqual([]);
   });
 
+  it('chat style: contractions, programming words and roles are not names; relation words are context', () => {
+    expect(found("hey, i'm john smith", 'PERSON')).toEqual(['john smith']);
+    expect(found('Python is great but TypeScript is safer', 'PERSON')).toEqual([]);
+    expect(found('The French Revolution began in 1789', 'PERSON')).toEqual([]);
+    expect(found('Dear Hiring Manager, I am applying for the role', 'PERSON')).toEqual([]);
+    expect(found('my daughter emma is 7', 'PERSON')).toEqual(['emma']);
+    // A given name that is also an ordinary word stays a word, even after a relation word.
+    expect(found('my friend will help me move', 'PERSON')).toEqual([]);
+  });
+
+  it('ORGANIZATION: firms written with "&", not headings made of ordinary words', () => {
+    expect(found('The meeting with Johnson & Johnson is at 3pm', 'ORGANIZATION')).toEqual(['Johnson & Johnson']);
+    expect(found('I sent it to Smith & Sons Ltd yesterday', 'ORGANIZATION')).toEqual(['Smith & Sons Ltd']);
+    expect(found('my plan is with AT&T', 'ORGANIZATION')).toEqual(['AT&T']);
+    expect(found('Anna & Ben are coming', 'PERSON')).toEqual(['Anna', 'Ben']);
+    expect(found('Genres: Action & Adventure, Kids & Family', 'ORGANIZATION')).toEqual([]);
+  });
+
+  it('LOCATION: a town before a US state code, whatever its name', () => {
+    expect(found('I live in Austin TX 78701', 'LOCATION')).toEqual(['Austin', 'TX']);
+    expect(found('moving to Tyler, TX next month', 'LOCATION')).toEqual(['Tyler', 'TX']);
+    expect(found('moving to Tyler, TX next month', 'PERSON')).toEqual([]);
+    // A state code that is also a word counts only before a ZIP code.
+    expect(found('Thanks Anna, OK see you', 'LOCATION')).toEqual([]);
+    expect(found('Dayton, OH 45402', 'LOCATION')).toEqual(['Dayton', 'OH']);
+  });
+
   it('ORGANIZATION, LOCATION, NRP, TITLE', () => {
     expect(found('I work for Acme Widgets Inc. since May', 'ORGANIZATION')).toEqual(['Acme Widgets Inc.']);
     expect(found('she got an offer from Google and Microsoft', 'ORGANIZATION')).toEqual(['Google', 'Microsoft']);

@@ -30,6 +30,18 @@ yeah year years yes yesterday yet you young your yours
 also anyway btw fyi lol omg thx pls plz ty np ok yep nope hmm um uh
 january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
 e-mail apt ste info personal statement mission desk account accounts admin agent apartment application applications approval assistant bot client customer customers details document documents email emails facebook instagram linkedin twitter whatsapp telegram youtube tiktok reddit google zoom slack
+i'm i've i'll i'd you're you've you'll you'd he's she's it's we're we've we'll they're they've they'll that's there's here's what's who's where's how's let's don't doesn't didn't can't couldn't won't wouldn't shouldn't isn't aren't wasn't weren't haven't hasn't hadn't ain't y'all im ive ill dont doesnt didnt cant couldnt wont wouldnt shouldnt isnt arent wasnt havent idk tbh imo imho brb asap afaik iirc tldr tl;dr fwiw smh irl ngl rn lmk wdym hbu gonna wanna gotta kinda sorta ya yea yup nah okey alright
+python java javascript typescript react angular vue svelte node nodejs deno rust golang kotlin swift ruby rails perl php scala haskell elixir erlang clojure lua matlab fortran cobol pascal dart flutter django flask fastapi spring laravel express nextjs nuxt webpack vite babel eslint prettier npm yarn pip conda docker kubernetes terraform ansible jenkins linux ubuntu debian fedora windows macos ios android chrome firefox safari edge excel powerpoint outlook word notion jira confluence figma postgres postgresql mysql sqlite mongodb redis kafka elasticsearch graphql json yaml html css sql api sdk cli gpu cpu ram ssd usb wifi bluetooth pdf csv xml http https url dns tcp udp ssh vpn git github gitlab bitbucket aws azure gcp heroku vercel netlify lambda tensorflow pytorch pandas numpy jupyter chatgpt gpt claude gemini copilot llm ai ml
+revolution war empire kingdom republic union army navy church bible quran torah christmas easter ramadan hanukkah diwali thanksgiving halloween valentine new-year
+hiring recruiting
+question answer summary summarize summarise explain describe translate rewrite write draft edit review check compare list create generate fix debug refactor optimize convert calculate analyze analyse help tell give show make find
+breakfast dinner lunch recipe cake bread chicken pizza pasta salad soup tea beer wine chocolate fruit vegetables
+cat dog horse bird fish garden flower tree forest mountain river lake ocean beach island desert
+chapter section part introduction conclusion appendix figure table step note warning tip example exercise lesson unit module topic
+subject regards dear hello hi hey greetings welcome congratulations sincerely cheers best kind warm
+urgent important reminder update announcement invitation agenda minutes schedule deadline
+professor teacher student doctor nurse lawyer engineer developer designer manager director president minister king queen prince princess
+good great bad new old big small high low long short hot cold warm cool nice fine happy sad
 `;
 
 /** Designators that end an organisation name ("Acme Inc", "Smith & Sons Ltd"). */

@@ -1,5 +1,5 @@
 import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
-import { COUNTRIES } from '../data/places.js';
+import { COUNTRIES, US_STATE_CODES } from '../data/places.js';
 import { lookupAt } from './gazetteer.js';
 import { LEX } from './lexicon.js';
 import { contextTest, precededBy } from './context-words.js';
@@ -28,6 +28,9 @@ const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied
 /** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
 const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
 
+/** "my daughter emma", "our neighbour ravi": a relation word before a name, even without capitals. */
+const RELATION_BEFORE = /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|wife|husband|brother|sister|mom|mum|mother|dad|father|friend|boss|colleague|coworker|uncle|aunt|cousin|nephew|niece|grandma|grandpa|grandson|granddaughter|boyfriend|girlfriend|partner|fiancé|fiancée|neighbor|neighbour|landlord|landlady|roommate|flatmate|manager|teacher|student|client|patient)\s*,?\s*$/;
+
 /** The regexes above with the last letter run of every phrase (see context-words.ts). */
 const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surname named him her called me m am im hi hello hey dear thanks you says said told asked ask
   tell cc attn regards cheers sincerely congrats congratulations birthday bye goodbye uncle aunt auntie son daughter wife husband brother sister
@@ -38,6 +41,9 @@ const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support compa
 const AT = contextTest(AT_AS, 'at');
 const LANGUAGE = contextTest(LANGUAGE_BEFORE, 'speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
 const CASELESS_PERSON = contextTest(CASELESS_PERSON_BEFORE, 'is s name named him her called me hi hello hey dear thanks you');
+const RELATION = contextTest(RELATION_BEFORE, `son daughter wife husband brother sister mom mum mother dad father friend boss colleague coworker uncle aunt cousin nephew
+  niece grandma grandpa grandson granddaughter boyfriend girlfriend partner fiancé fiancée neighbor neighbour landlord landlady roommate flatmate
+  manager teacher student client patient`);
 
 /** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
 const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
@@ -202,6 +208,46 @@ function orgOfPass(c: Ctx): void {
   }
 }
 
+/** The gap [from, to) is " & " or a bare "&" ("Johnson & Johnson", "AT&T"). */
+function ampersandGap(text: string, from: number, to: number): boolean {
+  const len = to - from;
+  return (len === 1 && text.charCodeAt(from) === 38) || (len === 3 && text.startsWith(' & ', from));
+}
+
+/**
+ * "Johnson & Johnson", "Marks & Spencer", "Smith & Sons Ltd": capitalised words joined by "&" name
+ * a firm. Two people written that way start with given names ("Anna & Ben", "Tom Berg & Eva
+ * Lind") and are left to the other passes.
+ */
+function ampersandOrgPass(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i]!;
+    const n = tokens[i + 1]!;
+    if (c.used[i] || c.used[i + 1] || !nameLike(t) || !(nameLike(n) || n.upper) || !ampersandGap(text, t.end, n.start)) continue;
+    let a = i;
+    while (a > 0 && i - a < 2 && !c.used[a - 1] && joined(c, tokens[a - 1]!, tokens[a]!) && nameLike(tokens[a - 1]!) && !(tokens[a - 1]!.initial && isCommon(tokens[a - 1]!)) && tokens[a - 1]!.lower !== 'the') a--;
+    let b = i + 1;
+    while (b + 1 < tokens.length && b - i < 3 && !c.used[b + 1] && joined(c, tokens[b]!, tokens[b + 1]!) && nameLike(tokens[b + 1]!)) b++;
+    const givenName = (k: number) => isFirstName(tokens[k]!) && !has(tokens[k]!, LEX.AMBIGUOUS_FIRST) && !isSurname(tokens[k]!);
+    if (givenName(a) && givenName(i + 1)) continue;
+    // Capitalised ordinary words joined by "&" are a heading or a genre ("Action & Adventure",
+    // "Kids & Family"): a firm's name has a family name, a designator or initials in it.
+    let firmLike = t.upper && n.upper;
+    let designator = false;
+    let ordinary = false;
+    for (let k = a; k <= b; k++) {
+      const w = tokens[k]!;
+      if (has(w, LEX.ORG_SUFFIX)) designator = true;
+      else if (has(w, LEX.SURNAME_LISTED)) firmLike = true;
+      else if (isCommon(w)) ordinary = true;
+    }
+    if (!designator && (!firmLike || ordinary)) continue;
+    emit(c, 'ORGANIZATION', a, b, 0.7);
+    i = b;
+  }
+}
+
 /** A PERSON finding ends on the line above `first`, with only blanks after it ("Anna Berg\nAcme Ltd"). */
 function personOnLineAbove(c: Ctx, first: Token): boolean {
   const { text } = c;
@@ -267,6 +313,39 @@ function isSpeaker(c: Ctx, b: number, first: Token, last: Token): boolean {
   return /^\s*:/.test(after(c, b)) && lineStartsBefore(text, first.start, 8, QUOTE);
 }
 
+/** State codes that are also words or abbreviations ("OK", "IN", "ME", "CO"): trusted only before a ZIP code. */
+const WORDLIKE_STATE_CODES: ReadonlySet<string> = new Set(['OK', 'OR', 'IN', 'ME', 'HI', 'OH', 'ID', 'LA', 'MA', 'PA', 'DE', 'CO', 'MD', 'AL', 'NE', 'SC', 'VA', 'WA', 'GA', 'MS', 'MT', 'AR']);
+const ZIP_AFTER_STATE = /^,?[ \t]+\d{5}(?:-\d{4})?(?!\d)/;
+
+/** Token `k` is a US state's postal code as a place is written ("Austin TX", "Dayton, OH 45402"). */
+function isStateCode(c: Ctx, k: number): boolean {
+  const t = c.tokens[k];
+  if (!t || t.length !== 2 || !t.upper) return false;
+  const code = c.text.slice(t.start, t.end);
+  if (!US_STATE_CODES.has(code)) return false;
+  return !WORDLIKE_STATE_CODES.has(code) || ZIP_AFTER_STATE.test(c.text.slice(t.end, t.end + 16));
+}
+
+/**
+ * A town written before a state's code is a place, whatever its name ("Austin TX", "Tyler,
+ * TX"): returns true when it emitted the town and the code as places.
+ */
+function townBeforeState(c: Ctx, a: number, b: number): boolean {
+  const { tokens, text } = c;
+  if (b > a && isStateCode(c, b) && !tokens[b - 1]!.upper) {
+    emit(c, 'LOCATION', a, b - 1, 0.75);
+    emit(c, 'LOCATION', b, b, 0.6);
+    return true;
+  }
+  const next = tokens[b + 1];
+  if (!next || c.used[b + 1] || tokens[b]!.upper) return false;
+  const gap = next.start - tokens[b]!.end;
+  if (!((gap === 2 && text.startsWith(', ', tokens[b]!.end)) || (gap === 1 && text.charCodeAt(tokens[b]!.end) === 44)) || !isStateCode(c, b + 1)) return false;
+  emit(c, 'LOCATION', a, b, 0.75);
+  emit(c, 'LOCATION', b + 1, b + 1, 0.6);
+  return true;
+}
+
 function classifyChunk(c: Ctx, a: number, b: number): void {
   const { tokens } = c;
   // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
@@ -292,6 +371,7 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   // The text around the chunk is cut on first use (`after` keeps the last one): most chunks are
   // settled without it.
 
+  if (townBeforeState(c, a, b)) return;
   if (b > orgStart && has(last, LEX.ORG_SUFFIX)) {
     emit(c, 'ORGANIZATION', orgStart, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
     return;
@@ -392,7 +472,9 @@ function caselessPass(c: Ctx): void {
     if (c.used[i]) continue;
     const t = tokens[i]!;
     if (!t.alpha || isCommon(t) || t.length < 2) continue;
-    const first = isFirstName(t) && !has(t, LEX.AMBIGUOUS_FIRST);
+    // A given name that is also a word ("will", "grace") counts only after a relation word, and
+    // only when it is not an ordinary word ("my friend will help" names nobody).
+    const first = isFirstName(t) && (!has(t, LEX.AMBIGUOUS_FIRST) || precededBy(c.lower, t.start, RELATION));
     const sur = isSurname(t) && !has(t, LEX.AMBIGUOUS_SURNAME);
     const context = precededBy(c.lower, t.start, CASELESS_PERSON) && !/(?:ed|ing)$/.test(t.lower);
     if (!first && !sur && !context) continue;
@@ -547,6 +629,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   const flags = input.wordFlags!;
   if (flags & LEX.HONORIFIC) honorificPass(c);
   if (flags & LEX.ORG_PREFIX) orgOfPass(c);
+  if (!caseless && text.includes('&')) ampersandOrgPass(c);
   if (flags & LEX.GAZETTEER) gazetteerPass(c);
   if (caseless) caselessPass(c);
   else chunkPass(c);
