@@ -147,7 +147,10 @@ function gazetteerPass(c: Ctx): void {
     if (type === 'LOCATION' && capital) {
       const prevIsName = prev && joined(c, prev, t) && nameLike(prev) && isFirstName(prev) && !c.used[i - 1];
       const nextIsName = next && joined(c, tokens[hit.last]!, next) && nameLike(next) && !isCommon(next) && hit.first === hit.last && isFirstName(t);
-      if (prevIsName || nextIsName) continue;
+      // "Abraham Lincoln": a word that is only sometimes a place, after a capitalised word that
+      // is not ordinary and does not open the sentence, ends a personal name.
+      const prevIsWord = ambiguous && prev && joined(c, prev, t) && nameLike(prev) && !isCommon(prev) && !prev.initial && !c.used[i - 1];
+      if (prevIsName || nextIsName || prevIsWord) continue;
       if (isFirstName(t) && hit.first === hit.last && !precededBy(c.lower, t.start, LOCATION) && PERSON_AFTER.test(after(c, i))) continue;
     }
     // A place or group word that starts an organisation's name ("Singapore Airlines", "American Express Bank").
@@ -346,6 +349,14 @@ function townBeforeState(c: Ctx, a: number, b: number): boolean {
   return true;
 }
 
+/** The token before `a` is an occupation word, followed by ", " or a blank ("CEO, Satya…"). */
+function afterRoleWord(c: Ctx, a: number): boolean {
+  const prev = c.tokens[a - 1];
+  if (!prev || !has(prev, LEX.JOB_HEAD)) return false;
+  const gap = c.tokens[a]!.start - prev.end;
+  return gap === 1 ? c.text.charCodeAt(prev.end) === 32 : gap === 2 && c.text.startsWith(', ', prev.end);
+}
+
 function classifyChunk(c: Ctx, a: number, b: number): void {
   const { tokens } = c;
   // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
@@ -363,6 +374,12 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
       a = k;
       break;
     }
+  }
+  // "Producer Liviana Palerma": an occupation word opening a chunk of two or three unlisted,
+  // unordinary words is the person's role, not part of the name.
+  if (b - a >= 2 && b - a <= 3 && has(tokens[a]!, LEX.JOB_HEAD) && !anyFlag(tokens, a + 1, b, LEX.COMMON | LEX.JOB_HEAD | LEX.ORG_SUFFIX)) {
+    emit(c, 'PERSON', a + 1, b, 0.7);
+    return;
   }
   if (orgStart > a) orgStart = a;
   const first = tokens[a]!;
@@ -402,6 +419,11 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'PERSON', a, b, 0.65);
     return;
   }
+  // "our CEO, Satya Nadella,", "the director Jane Campion": a name right after a role word.
+  if (len >= 2 && len <= 3 && !anyFlag(tokens, a, b, LEX.COMMON) && afterRoleWord(c, a)) {
+    emit(c, 'PERSON', a, b, 0.7);
+    return;
+  }
   if (firstIsName) {
     emit(c, 'PERSON', a, b, len >= 2 ? 0.85 : (strongPerson ??= precededBy(c.lower, first.start, STRONG_PERSON)) || (personAfter ??= PERSON_AFTER.test(after(c, b))) ? 0.8 : 0.65);
     return;
@@ -419,7 +441,8 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'LOCATION', a, b, 0.5);
     return;
   }
-  if (len === 1 && isSurname(first) && !has(first, LEX.AMBIGUOUS_SURNAME)) {
+  // An all-capitals short word is an acronym ("PAN", "LEE" in a heading is rare), not a surname.
+  if (len === 1 && isSurname(first) && !has(first, LEX.AMBIGUOUS_SURNAME) && !(first.upper && first.length <= 4)) {
     emit(c, 'PERSON', a, b, 0.55);
     return;
   }
@@ -508,10 +531,13 @@ function listPass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
-    if (!t.alpha || isCommon(t) || (!c.caseless && !t.cap) || t.length < 3 || hasApostrophe(text, t)) continue;
-    const prev = tokens[i - 1];
-    const next = tokens[i + 1];
-    const prevPerson = prev && c.used[i - 1] && isListGap(text, prev.end, t.start) && (endSet ? endSet.has(prev.end) : personEnds.includes(prev.end));
+    if (!t.alpha || isCommon(t) || has(t, LEX.JOB_HEAD) || (!c.caseless && !t.cap) || t.length < 3 || hasApostrophe(text, t)) continue;
+    // "and" is a token of its own: the neighbour across ", and " or " and " is one further.
+    const before = i >= 2 && tokens[i - 1]!.lower === 'and' ? i - 2 : i - 1;
+    const beyond = tokens[i + 1]?.lower === 'and' ? i + 2 : i + 1;
+    const prev = tokens[before];
+    const next = tokens[beyond];
+    const prevPerson = prev && c.used[before] && isListGap(text, prev.end, t.start) && (endSet ? endSet.has(prev.end) : personEnds.includes(prev.end));
     const nextPerson = next && isListGap(text, t.end, next.start) && (startSet ? startSet.has(next.start) : personStarts.includes(next.start));
     if (prevPerson || nextPerson) emit(c, 'PERSON', i, i, 0.55);
   }
