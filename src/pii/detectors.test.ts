@@ -204,6 +204,13 @@ describe('P31 PII detectors', () => {
     expect(found('Genres: Action & Adventure, Kids & Family', 'ORGANIZATION')).toEqual([]);
   });
 
+  it('LOCATION: after a phrase that introduces places, a given name is the place', () => {
+    expect(found('he grew up in Shelly Park', 'LOCATION')).toEqual(['Shelly Park']);
+    expect(found('he grew up in Shelly Park', 'PERSON')).toEqual([]);
+    expect(found('Last year we moved to Sydney', 'LOCATION')).toEqual(['Sydney']);
+    expect(found('I got a message from John', 'PERSON')).toEqual(['John']);
+  });
+
   it('LOCATION: a town before a US state code, whatever its name', () => {
     expect(found('I live in Austin TX 78701', 'LOCATION')).toEqual(['Austin', 'TX']);
     expect(found('moving to Tyler, TX next month', 'LOCATION')).toEqual(['Tyler', 'TX']);

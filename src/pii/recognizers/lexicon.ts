@@ -1,4 +1,5 @@
 import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
+import { MOBY_GIVEN_NAMES } from '../data/given-names-moby.js';
 import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
 import { COMMON_WORDS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
 import { buildGazetteer, type Entry } from './gazetteer.js';
@@ -93,6 +94,11 @@ function build(): Map<string, LexEntry> {
     for (const w of words) entry(w).flags |= flag;
   };
   mark(FIRST_NAMES, LEX.FIRST);
+  // The long list of English given names adds only what the hand-written lists do not settle: a
+  // word they list as a surname, an ordinary word or a particle keeps its meaning there.
+  for (const n of MOBY_GIVEN_NAMES) {
+    if (n.length >= 3 && !FIRST_NAMES.has(n) && !SURNAMES.has(n) && !COMMON_WORDS.has(n) && !PARTICLES.has(n)) entry(n).flags |= LEX.FIRST;
+  }
   mark(AMBIGUOUS_FIRST_NAMES, LEX.AMBIGUOUS_FIRST);
   mark(SURNAMES, LEX.SURNAME_LISTED);
   mark(AMBIGUOUS_SURNAMES, LEX.AMBIGUOUS_SURNAME);

@@ -28,6 +28,9 @@ const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied
 /** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
 const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
 
+/** Phrases after which a capitalised name is a place even when it is also a given name ("grew up in Shelly Park", "flew to HORTEN"). */
+const PLACE_BEFORE = /\b(?:grew up in|born in|flew to|fly to|flying to|moved to|relocated to|lives in|live in|living in|based in|located in|city of|town of|village of|trip to|travel to|travelling to|traveling to|vacation in|holiday in|staying in|stayed in|originally from)\s*$/;
+
 /** "my daughter emma", "our neighbour ravi": a relation word before a name, even without capitals. */
 const RELATION_BEFORE = /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|wife|husband|brother|sister|mom|mum|mother|dad|father|friend|boss|colleague|coworker|uncle|aunt|cousin|nephew|niece|grandma|grandpa|grandson|granddaughter|boyfriend|girlfriend|partner|fiancé|fiancée|neighbor|neighbour|landlord|landlady|roommate|flatmate|manager|teacher|student|client|patient)\s*,?\s*$/;
 
@@ -41,6 +44,7 @@ const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support compa
 const AT = contextTest(AT_AS, 'at');
 const LANGUAGE = contextTest(LANGUAGE_BEFORE, 'speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
 const CASELESS_PERSON = contextTest(CASELESS_PERSON_BEFORE, 'is s name named him her called me hi hello hey dear thanks you');
+const PLACE = contextTest(PLACE_BEFORE, 'in to of from');
 const RELATION = contextTest(RELATION_BEFORE, `son daughter wife husband brother sister mom mum mother dad father friend boss colleague coworker uncle aunt cousin nephew
   niece grandma grandpa grandson granddaughter boyfriend girlfriend partner fiancé fiancée neighbor neighbour landlord landlady roommate flatmate
   manager teacher student client patient`);
@@ -422,6 +426,12 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   // "our CEO, Satya Nadella,", "the director Jane Campion": a name right after a role word.
   if (len >= 2 && len <= 3 && !anyFlag(tokens, a, b, LEX.COMMON) && afterRoleWord(c, a)) {
     emit(c, 'PERSON', a, b, 0.7);
+    return;
+  }
+  // "grew up in Shelly Park": after a phrase that only introduces places, a given name without
+  // a surname is the place's name.
+  if ((firstIsName || len === 1) && surnames === 0 && precededBy(c.lower, first.start, PLACE)) {
+    emit(c, 'LOCATION', a, b, 0.6);
     return;
   }
   if (firstIsName) {
