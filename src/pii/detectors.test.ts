@@ -204,6 +204,12 @@ describe('P31 PII detectors', () => {
     expect(found('Genres: Action & Adventure, Kids & Family', 'ORGANIZATION')).toEqual([]);
   });
 
+  it('STREET_ADDRESS: a street written name-then-number before a unit; a unit word ends a titled name', () => {
+    expect(found('Our office is at Dalmatinova 43 Apt. 678 in Velenje', 'STREET_ADDRESS')).toEqual(['Dalmatinova 43 Apt. 678']);
+    expect(found('Mrs. Barbara Yudina Apt. 675', 'PERSON')).toEqual(['Barbara Yudina']);
+    expect(found('Mrs. Barbara Yudina Apt. 675', 'STREET_ADDRESS')).toEqual(['Apt. 675']);
+  });
+
   it('LOCATION: after a phrase that introduces places, a given name is the place', () => {
     expect(found('he grew up in Shelly Park', 'LOCATION')).toEqual(['Shelly Park']);
     expect(found('he grew up in Shelly Park', 'PERSON')).toEqual([]);

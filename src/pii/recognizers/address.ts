@@ -81,6 +81,8 @@ const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M
 const NUMBER_THEN_NAME = /\d[A-Za-z]?,?[ \t]+[\p{Lu}\d]/u;
 /** The last word of every ADDRESS_CUE phrase, which sits right before the number. */
 const CUE_RUNS = lastRuns('address addresses is was to at');
+/** A capitalised name of one to four words, then a building number, right before a unit word. */
+const STREET_BEFORE_UNIT = /(?<![\p{L}\p{M}\d.'’-])\p{Lu}[\p{L}\p{M}.'’-]+(?:[ \t]+[\p{L}\p{M}.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\.?,?[ \t]*$/u;
 const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
 
 /**
@@ -268,7 +270,15 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     }
   }
   // The unit words STANDALONE_UNIT starts with, looked for as plain strings of the lower-cased text.
-  if (lower.includes('apt') || lower.includes('apartment') || lower.includes('suite') || lower.includes('ste.')) for (const m of execAll(STANDALONE_UNIT, text)) addStreet(streets, m.index, m.index + m[0].length, 0.5);
+  if (lower.includes('apt') || lower.includes('apartment') || lower.includes('suite') || lower.includes('ste.')) {
+    for (const m of execAll(STANDALONE_UNIT, text)) {
+      // "Dalmatinova 43 Apt. 678": a name and a number right before the unit are its street, in
+      // the order most of Europe writes it.
+      const before = STREET_BEFORE_UNIT.exec(text.slice(Math.max(0, m.index - 64), m.index));
+      if (before) addStreet(streets, m.index - before[0].length, m.index + m[0].length, 0.7);
+      else addStreet(streets, m.index, m.index + m[0].length, 0.5);
+    }
+  }
   if (text.includes('\n') || /^\s*\d/.test(text)) {
     for (const m of numberedLines(text)) {
       const start = m.index + m[0].length - m[1]!.length;

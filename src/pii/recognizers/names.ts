@@ -190,7 +190,10 @@ function honorificPass(c: Ctx): void {
 /** Token `k` continues the name after a title; without capitals only listed names do ("mr. elliott flew"). */
 function extendsTitledName(c: Ctx, k: number): boolean {
   const t = c.tokens[k]!;
-  return c.caseless ? t.alpha && (isFirstName(t) || isSurname(t)) : nameLike(t) || isInitial(c, k);
+  if (c.caseless) return t.alpha && (isFirstName(t) || isSurname(t));
+  // An ordinary word that is no name ends it ("Mrs. Barbara Yudina Apt. 675").
+  if (isCommon(t) && !has(t, LEX.SURNAME_LISTED) && !isFirstName(t)) return false;
+  return nameLike(t) || isInitial(c, k);
 }
 
 function isInitial(c: Ctx, k: number): boolean {
