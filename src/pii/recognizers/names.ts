@@ -1,7 +1,7 @@
 import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
 import { COUNTRIES, US_STATE_CODES } from '../data/places.js';
 import { lookupAt } from './gazetteer.js';
-import { LEX } from './lexicon.js';
+import { LEX, lexicon } from './lexicon.js';
 import { contextTest, precededBy } from './context-words.js';
 import { tokensOf } from './shared.js';
 import type { Token } from './tokens.js';
@@ -356,6 +356,21 @@ function townBeforeState(c: Ctx, a: number, b: number): boolean {
   return true;
 }
 
+/**
+ * "Weeks-Rivas", "Harley-Davidson": one word made of two capitalised family names joined by a
+ * hyphen, with no given name before it, names a firm; after a given name it is a double-barrelled
+ * surname ("Catherine Zeta-Jones") and the chunk is longer than this one word.
+ */
+function surnamePairFirm(c: Ctx, t: Token): boolean {
+  const hyphen = c.text.indexOf('-', t.start);
+  if (hyphen < 0 || hyphen >= t.end || !t.cap) return false;
+  const second = c.text.charCodeAt(hyphen + 1);
+  if (!(second >= 65 && second <= 90)) return false;
+  const left = lexicon(c.lower, t.start, hyphen).flags;
+  const right = lexicon(c.lower, hyphen + 1, t.end).flags;
+  return (left & LEX.SURNAME_LISTED) !== 0 && (right & LEX.SURNAME_LISTED) !== 0 && (left & LEX.FIRST) === 0;
+}
+
 /** The token before `a` is an occupation word, followed by ", " or a blank ("CEO, Satya…"). */
 function afterRoleWord(c: Ctx, a: number): boolean {
   const prev = c.tokens[a - 1];
@@ -398,6 +413,10 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   if (townBeforeState(c, a, b)) return;
   if (b > orgStart && has(last, LEX.ORG_SUFFIX)) {
     emit(c, 'ORGANIZATION', orgStart, b, 0.8, c.text[last.end] === '.' && /^(?:inc|co|corp|ltd)$/.test(last.lower) ? last.end + 1 : undefined);
+    return;
+  }
+  if (len === 1 && !first.initial && surnamePairFirm(c, first)) {
+    emit(c, 'ORGANIZATION', a, b, 0.6);
     return;
   }
   const orgContext = precededBy(c.lower, first.start, ORG) || ORG_AFTER.test(after(c, b)) || (precededBy(c.lower, first.start, AT) && /^\s+as\b/.test(after(c, b)));
