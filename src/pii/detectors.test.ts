@@ -204,6 +204,19 @@ describe('P31 PII detectors', () => {
     expect(found('Genres: Action & Adventure, Kids & Family', 'ORGANIZATION')).toEqual([]);
   });
 
+  it('TITLE: a post sought or held, a role before its holder, a lower-case honorific in chat', () => {
+    expect(found('write a cover letter for a senior data engineer position at Zalando', 'TITLE')).toEqual(['senior data engineer']);
+    expect(found('Summary: Product Manager at Flipkart in Bengaluru', 'TITLE')).toEqual(['Product Manager']);
+    expect(found('my therapist Sarah Lindqvist said I should rest', 'TITLE')).toEqual(['therapist']);
+    expect(found('Our new CTO Ewa Lewandowska starts next month', 'TITLE')).toEqual(['CTO']);
+    expect(found('Our new CTO Ewa Lewandowska starts next month', 'PERSON')).toEqual(['Ewa Lewandowska']);
+    expect(found('my appointment at Mayo Clinic is with dr. liang tomorrow', 'PERSON')).toEqual(['liang']);
+    expect(found('my appointment at Mayo Clinic is with dr. liang tomorrow', 'TITLE')).toEqual(['dr.']);
+    // Not a post: a licence, or a role word with no holder, post or organisation.
+    expect(found('got a ticket in Ohio, my driver license is TL482913', 'TITLE')).toEqual([]);
+    expect(found('my therapist said I should rest', 'TITLE')).toEqual([]);
+  });
+
   it('STREET_ADDRESS: a street written name-then-number before a unit; a unit word ends a titled name', () => {
     expect(found('Our office is at Dalmatinova 43 Apt. 678 in Velenje', 'STREET_ADDRESS')).toEqual(['Dalmatinova 43 Apt. 678']);
     expect(found('Mrs. Barbara Yudina Apt. 675', 'PERSON')).toEqual(['Barbara Yudina']);

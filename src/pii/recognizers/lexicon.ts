@@ -75,7 +75,7 @@ export const PARTICLES: ReadonlySet<string> = new Set(['van', 'von', 'de', 'der'
 /** Honorifics strong enough to make the next capitalised word a name on their own. */
 const STRONG_HONORIFICS = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'madam', 'madame', 'mme', 'mlle', 'lord', 'lady', 'rev', 'reverend', 'herr', 'frau', 'señor', 'señora', 'señorita', 'signor', 'signora', 'monsieur', 'sheikh'];
 /** Words that end the run of words in front of an occupation ("a senior data engineer"). */
-const JOB_STOP = ['a', 'an', 'the', 'as', 'my', 'our', 'his', 'her', 'their', 'and', 'of', 'for', 'at', 'in', 'is', 'was', 'am', "i'm", 'i', 'to', 'with', 'from', 'by', 'former', 'new', 'this', 'that', 'your', 'good', 'great', 'best', 'work', 'works', 'worked', 'used'];
+const JOB_STOP = ['a', 'an', 'the', 'as', 'my', 'our', 'his', 'her', 'their', 'and', 'of', 'for', 'at', 'in', 'is', 'was', 'am', "i'm", 'i', 'to', 'with', 'from', 'by', 'former', 'new', 'previously', 'currently', 'formerly', 'this', 'that', 'your', 'good', 'great', 'best', 'work', 'works', 'worked', 'used'];
 
 export interface LexEntry {
   flags: number;

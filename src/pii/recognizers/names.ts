@@ -173,18 +173,27 @@ function honorificPass(c: Ctx): void {
     if (c.used[i] || !has(t, LEX.HONORIFIC)) continue;
     const strong = has(t, LEX.STRONG_HONORIFIC);
     if (!strong && (c.caseless || !t.cap)) continue;
-    if (!c.caseless && !t.cap) continue;
     const dot = text[t.end] === '.' ? 1 : 0;
+    // Chat writes "dr. liang" in lower case even where it capitalises other words: a strong
+    // honorific with its dot is read as in text without capitals.
+    const lowerTitle = !c.caseless && !t.cap;
+    if (lowerTitle && !(strong && dot)) continue;
+    const caseless = c.caseless || lowerTitle;
     const n = tokens[i + 1]!;
     const gap = text.slice(t.end + dot, n.start);
     if (gap !== ' ') continue;
-    if (!(c.caseless ? n.alpha && !isCommon(n) : nameLike(n))) continue;
+    if (!(caseless ? n.alpha && !isCommon(n) && (!lowerTitle || !n.cap || nameLike(n)) : nameLike(n))) continue;
     let j = i + 1;
-    while (j + 1 < tokens.length && j - i < 4 && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && extendsTitledName(c, j + 1)) j++;
+    while (j + 1 < tokens.length && j - i < 4 && !c.used[j + 1] && joined(c, tokens[j]!, tokens[j + 1]!) && (lowerTitle ? extendsLowerTitledName(tokens[j + 1]!) : extendsTitledName(c, j + 1))) j++;
     c.spans.push({ type: 'TITLE', start: t.start, end: t.end + dot, score: strong ? 0.85 : 0.6 });
     c.used[i] = 1;
     emit(c, 'PERSON', i + 1, j, strong ? 0.85 : 0.7);
   }
+}
+
+/** After a lower-case title in text with capitals: a capitalised word, or a listed name. */
+function extendsLowerTitledName(t: Token): boolean {
+  return t.alpha && (nameLike(t) || isFirstName(t) || isSurname(t));
 }
 
 /** Token `k` continues the name after a title; without capitals only listed names do ("mr. elliott flew"). */
@@ -621,6 +630,34 @@ function singleBlank(text: string, from: number, to: number): boolean {
   return to - from === 1 && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9);
 }
 
+/** "my therapist Sarah", "our new CTO Ewa": a role word before the person holding it. */
+const ROLE_HOLDER_BEFORE = /\b(?:my|our|your|his|her|their|former|new)\s+$/;
+/** "a cover letter for a barista job", "applying to be a registered nurse", "is a research scientist". */
+const ROLE_SOUGHT_BEFORE = /\b(?:for|to be|is|was|become|becoming|hire|hiring|previously|currently|formerly)\s+(?:an?\s+)?$/;
+const ROLE_NOUN_AFTER = /^\s+(?:position|role|job|post|vacancy|opening|at|in|with)\b/;
+const ROLE_AT_ORG_AFTER = /^\s+(?:at|with)\s+\p{Lu}/u;
+
+/**
+ * Where a job title is written for a person or a post beyond the phrases of JOB_BEFORE: right
+ * before its holder's name, as the post sought or held, or followed by the organisation ("Product
+ * Manager at Flipkart"). Tokens a..i are the title; `pre` is the text before it, lower case.
+ */
+function roleInContext(c: Ctx, a: number, i: number, pre: string): boolean {
+  const { tokens, text } = c;
+  const last = tokens[i]!;
+  const rest = text.slice(last.end, last.end + 32);
+  if (ROLE_AT_ORG_AFTER.test(rest)) return true;
+  if (ROLE_SOUGHT_BEFORE.test(pre)) return ROLE_NOUN_AFTER.test(rest.toLowerCase());
+  // ", owner Fernanda Oliveira": a role between commas in front of a name is as good as "my".
+  if (!ROLE_HOLDER_BEFORE.test(pre) && !/,\s$/.test(pre)) return false;
+  // The holder's name follows, after a blank or ", " ("my son's coach, Mr. Papadakis").
+  const next = tokens[i + 1];
+  if (!next || c.caseless) return false;
+  const gap = next.start - last.end;
+  const gapOk = gap === 1 ? text.charCodeAt(last.end) === 32 : gap === 2 && text.startsWith(', ', last.end);
+  return gapOk && nameLike(next) && (!isCommon(next) || has(next, LEX.HONORIFIC)) && (a === i || tokens[a]!.cap === last.cap);
+}
+
 function jobTitlePass(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
@@ -632,7 +669,8 @@ function jobTitlePass(c: Ctx): void {
     const lineStart = lineStartsBefore(c.lower, tokens[a]!.start, 32, QUOTE);
     const lineEnd = lineEndsAfter(text, t.end, false);
     const ownLine = lineStart && lineEnd;
-    if (!ownLine && !(JOB_BEFORE.test(pre) && !lineStart)) continue;
+    if (/^\s+(?:license|licence)\b/.test(after(c, i))) continue; // "my driver license"
+    if (!ownLine && !(JOB_BEFORE.test(pre) && !lineStart) && !roleInContext(c, a, i, pre)) continue;
     if (!ownLine && /\bthe\s+$/.test(pre) && !/,\s*the\s+$/.test(pre)) continue;
     emit(c, 'TITLE', a, i, ownLine ? 0.55 : 0.6);
   }
