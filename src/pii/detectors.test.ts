@@ -196,6 +196,17 @@ describe('P31 PII detectors', () => {
     expect(found('my friend will help me move', 'PERSON')).toEqual([]);
   });
 
+  it('PERSON: not identifiers in code, handles or labels; surname-first names kept whole', () => {
+    expect(found('cancel my subscription, username is ravi_k88', 'PERSON')).toEqual([]);
+    expect(found('in app.py:\n    conn = connect(host)', 'PERSON')).toEqual([]);
+    expect(found('TypeError: Cannot read properties of undefined', 'PERSON')).toEqual([]);
+    expect(found('git log shows\nAuthor: Mateusz Wróbel', 'PERSON')).toEqual(['Mateusz Wróbel']);
+    expect(found('wire details: beneficiary Anh Tran, IBAN PL67 0139 6245 9571 1777 7412 1547', 'PERSON')).toEqual(['Anh Tran']);
+    expect(found('who should i invite: Zhang Wei, Priya Nair', 'PERSON')).toEqual(['Zhang Wei', 'Priya Nair']);
+    expect(found('my friend xiao ming keeps borrowing money', 'PERSON')).toEqual(['xiao ming']);
+    expect(found('help me write a msg to ahmad saying sorry', 'PERSON')).toEqual(['ahmad']);
+  });
+
   it('ORGANIZATION: firms written with "&", not headings made of ordinary words', () => {
     expect(found('The meeting with Johnson & Johnson is at 3pm', 'ORGANIZATION')).toEqual(['Johnson & Johnson']);
     expect(found('I sent it to Smith & Sons Ltd yesterday', 'ORGANIZATION')).toEqual(['Smith & Sons Ltd']);

@@ -14,7 +14,7 @@ import type { Token } from './tokens.js';
 
 
 const STRONG_PERSON_BEFORE =
-  /\b(?:name is|name's|names are|name was|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
+  /\b(?:name is|name's|names are|name was|the name|the surname|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
 const PERSON_AFTER =
   /^(?:\s*,)?\s+(?:said|says|told|asked|wrote|replied|answered|thinks|thought|wants|wanted|loves|loved|likes|liked|lives|lived|works|worked|went|was born|will be|has been|had|has|just|called|texted|emailed|flew|spent|moved|joined|began|started|became|died|smiled|laughed|agreed|knows|knew|and i|is my|was my|who|whose)\b|^'s\s+(?:wife|husband|son|daughter|mother|father|brother|sister|friend|phone|email|address|birthday|kids?|car|house|killers?|family|mom|dad)\b/;
 const LOCATION_BEFORE =
@@ -79,9 +79,39 @@ const isSurname = (t: Token) => (t.flags & LEX.SURNAME) !== 0;
 const isCommon = (t: Token) => (t.flags & LEX.COMMON) !== 0;
 const has = (t: Token, flag: number) => (t.flags & flag) !== 0;
 
+/**
+ * The words [start, end) are part of an identifier in code or a handle, not a name: "ravi" in
+ * "ravi_k88", "conn" in "conn = connect(…)", "user.name", "TypeError" (capitals inside a word
+ * after three small letters; "McDonald" and "DiCaprio" have one or two).
+ */
+function inIdentifier(text: string, start: number, end: number): boolean {
+  const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+  if (before === 95 || before === 46 || before === 64) return true; // _ . @
+  let k = end;
+  const after = k < text.length ? text.charCodeAt(k) : 0;
+  if (after === 95 || after === 40 || after === 64) return true; // _ ( @
+  if (after === 46 && k + 1 < text.length && /[A-Za-z]/.test(text[k + 1]!)) return true;
+  while (k < text.length && text.charCodeAt(k) === 32) k++;
+  if (text.charCodeAt(k) === 61 && text.charCodeAt(k + 1) !== 61 && text.charCodeAt(k + 1) !== 62) return true; // = but not == or =>
+  let small = 0;
+  for (let i = start + 1; i < end; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 97 && ch <= 122) small++;
+    else if (ch >= 65 && ch <= 90) {
+      if (small >= 3) return true;
+      small = 0;
+    } else small = 0;
+  }
+  return false;
+}
+
 function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, endOverride?: number): void {
   const start = c.tokens[a]!.start;
   const end = endOverride ?? c.tokens[b]!.end;
+  if (type === 'PERSON' && inIdentifier(c.text, start, end)) {
+    for (let k = a; k <= b; k++) c.used[k] = 1;
+    return;
+  }
   c.spans.push({ type, start, end, score });
   if (type === 'PERSON') {
     c.persons.push(a, b);
@@ -114,7 +144,7 @@ function joined(c: Ctx, a: Token, b: Token): boolean {
 function roleWords(tokens: readonly Token[], a: number, k: number): boolean {
   for (let m = a; m < k; m++) {
     const t = tokens[m]!;
-    if (!(has(t, LEX.JOB_HEAD) || isCommon(t) || t.initial)) return false;
+    if (!(has(t, LEX.JOB_HEAD) || isCommon(t) || (t.initial && !isSurname(t)))) return false;
   }
   return true;
 }
@@ -450,7 +480,7 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'PERSON', a, b, 0.75);
     return;
   }
-  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper)) && isSpeaker(c, b, first, last)) {
+  if ((firstIsName || surnames > 0 || (len <= 2 && !first.upper && !(len === 1 && has(first, LEX.JOB_HEAD)))) && isSpeaker(c, b, first, last)) {
     emit(c, 'PERSON', a, b, 0.65);
     return;
   }
@@ -546,7 +576,10 @@ function caselessPass(c: Ctx): void {
     while (j + 1 < tokens.length && j - i < 2 && !c.used[j + 1]) {
       const n = tokens[j + 1]!;
       if (!joined(c, tokens[j]!, n) || !n.alpha || isCommon(n)) break;
-      if (!(isSurname(n) || n.length === 1 || (first && !isFirstName(n) && !lookupAt(c.text, tokens, j + 1)))) break;
+      // A listed surname, an initial, or after a given name any other name-shaped word
+      // ("xiao ming", "john okafor"), but not a verb form ("ahmad saying").
+      // ("Ming", "Ling" end in "ing" too: only a longer word is taken for the verb form.)
+      if (!(isSurname(n) || n.length === 1 || (first && !lookupAt(c.text, tokens, j + 1) && !(n.length >= 6 && n.lower.endsWith('ing'))))) break;
       j++;
     }
     if (!first && j === i && !context) continue;
@@ -572,7 +605,7 @@ function listPass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     if (c.used[i]) continue;
     const t = tokens[i]!;
-    if (!t.alpha || isCommon(t) || has(t, LEX.JOB_HEAD) || (!c.caseless && !t.cap) || t.length < 3 || hasApostrophe(text, t)) continue;
+    if (!t.alpha || isCommon(t) || has(t, LEX.JOB_HEAD) || (!c.caseless && (!t.cap || t.upper)) || t.length < 3 || hasApostrophe(text, t)) continue;
     // "and" is a token of its own: the neighbour across ", and " or " and " is one further.
     const before = i >= 2 && tokens[i - 1]!.lower === 'and' ? i - 2 : i - 1;
     const beyond = tokens[i + 1]?.lower === 'and' ? i + 2 : i + 1;
