@@ -102,6 +102,24 @@ describe('P31 PII detectors', () => {
     expect(found('I have 1998 reasons', 'DATE_TIME')).toEqual([]);
   });
 
+  it('DATE_TIME: short dates after a word that announces one, month names alone, pieces joined, other languages', () => {
+    expect(found('move my appointment from 3/14 to 3/21 please', 'DATE_TIME')).toEqual(['3/14', '3/21']);
+    expect(found('Schedule: Mon 7/14 call with Rohan', 'DATE_TIME')).toEqual(['Mon 7/14']);
+    expect(found('my passport expires 09/2026', 'DATE_TIME')).toEqual(['09/2026']);
+    expect(found('he was my team lead in Stockholm 2019-2022', 'DATE_TIME')).toEqual(['2019-2022']);
+    expect(found('my tenant hasnt paid rent for March and April', 'DATE_TIME')).toEqual(['March', 'April']);
+    expect(found('party on Saturday June 14 at our place', 'DATE_TIME')).toEqual(['Saturday June 14']);
+    expect(found('letter dated 17/04/2025 09:20', 'DATE_TIME')).toEqual(['17/04/2025 09:20']);
+    expect(found('born 12 de marzo de 1994 in Bogotá', 'DATE_TIME')).toEqual(['12 de marzo de 1994']);
+    expect(found('Interview in Erlangen am 4.11. um 14 Uhr', 'DATE_TIME')).toEqual(['4.11', '14 Uhr']);
+    // Not dates: a fraction, a price, a version, a number after "to", "may" the verb.
+    expect(found('mix 3/4 cup of flour', 'DATE_TIME')).toEqual([]);
+    expect(found('order 250 units at $3.40 each', 'DATE_TIME')).toEqual([]);
+    expect(found('node v20.11.1 vs v22, should I upgrade', 'DATE_TIME')).toEqual([]);
+    expect(found('numbers rose to 12.3 million units', 'DATE_TIME')).toEqual([]);
+    expect(found('you may come in may', 'DATE_TIME')).toEqual([]);
+  });
+
   it('AGE: the number in age phrases only', () => {
     expect(found('a 45-year-old woman', 'AGE')).toEqual(['45']);
     expect(found("I'm 32 years old", 'AGE')).toEqual(['32']);

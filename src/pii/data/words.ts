@@ -85,3 +85,12 @@ export const HONORIFICS: ReadonlySet<string> = new Set(split(honorifics));
 export const STREET_SUFFIXES: ReadonlySet<string> = new Set(split(streetSuffixes));
 export const STREET_PREFIXES: ReadonlySet<string> = new Set(split(streetPrefixes));
 export const STREET_ENDINGS: readonly string[] = split(streetEndings);
+
+/** Month names of the other languages a chat is often written in (dates in datetime.ts). */
+export const FOREIGN_MONTHS: readonly string[] = [
+  'enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre',
+  'janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre',
+  'januar jänner februar märz maerz april mai juni juli august september oktober november dezember',
+  'gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre',
+  'janeiro fevereiro março marco abril maio junho julho agosto setembro outubro novembro dezembro',
+].flatMap((line) => line.split(' '));

@@ -1,6 +1,7 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { SHAPE } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
+import { FOREIGN_MONTHS } from '../data/words.js';
 import { LEX } from './lexicon.js';
 import { hasWord, wordsWith } from './shared.js';
 
@@ -10,6 +11,7 @@ const DAY = '(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)?';
 const YEAR = '(?:1[89]\\d{2}|20\\d{2})';
 const TIME = '(?:[01]?\\d|2[0-3])[:.h][0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:\\s?(?:[ap]\\.?m\\.?))?';
 const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
+const FOREIGN_MONTH = `(?:${[...new Set(FOREIGN_MONTHS)].sort((a, b) => b.length - a.length).join('|')})`;
 
 /**
  * `words`: the pattern can match without any digit in the text; `word`: words (bits of LEX) the
@@ -32,8 +34,23 @@ const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; mont
   { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
   // Weekday, optionally with a part of day or a date after it.
   { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
+  // Short numeric dates after a word that announces one ("on 3/14", "since 10/10", "exp 08/27",
+  // "Mon 7/14"): without it "3/4" is as likely a fraction or a ratio.
+  // (With a dot only as written in German, "am 4.11.": "to 12.3 million" is a number.)
+  { re: /\b(?:on|from|to|since|until|till|by|due|before|after|exp|expires?|expiry|expiring|valid thru|am|vom|bis)\s+((?:0?[1-9]|[12]\d|3[01])(?:\/(?:0?[1-9]|[12]\d|3[01])|\.(?:0?[1-9]|1[0-2])\.))(?![\d/]|[.,]\d)/gi, score: 0.7, group: 1, shape: SHAPE.DIGIT_SEP_DIGIT },
+  { re: /\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|[12]\d|3[01])(?![\d/]|[.,]\d)/gi, score: 0.8, shape: SHAPE.DIGIT_SEP_DIGIT },
+  // Month and year: "09/2026", "expires 12/2030".
+  { re: /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/])/g, score: 0.7, shape: SHAPE.DIGIT_SEP_DIGIT },
+  // A span of years: "2019-2022", "1998–2003".
+  { re: new RegExp(`(?<![\\d-])${YEAR}\\s?[-–]\\s?${YEAR}(?![\\d-])`, 'g'), score: 0.7, shape: SHAPE.YEAR },
+  // A day and a month in Spanish, French, German, Italian or Portuguese: "12 de marzo de 1994",
+  // "15 mars", "3. März 2024".
+  { re: new RegExp(`(?<![\\p{L}\\d])${DAY}\\.?\\s(?:de\\s)?${FOREIGN_MONTH}(?:\\s(?:de\\s)?${YEAR})?(?![\\p{L}\\d])`, 'giu'), score: 0.85, month: true },
+  // "à 10h", "um 14 Uhr", "a las 9h30".
+  { re: /(?:^|\s)(?:à|a|at|um|ab|bis|vers|alle|las)\s((?:[01]?\d|2[0-3])(?:\s?uhr|h)(?:[0-5]\d)?)(?![\p{L}\d])/giu, score: 0.7, group: 1 },
   // Clock times: "14:30", "9.45pm", "7 am".
-  { re: new RegExp(`(?<![\\d:.])${TIME}(?![\\d:])`, 'gi'), score: 0.6, shape: SHAPE.CLOCK },
+  // (Not a price, "$3.40", nor a version, "v20.11.1".)
+  { re: new RegExp(`(?<![\\d:.$€£¥vV])${TIME}(?![\\d:]|\\.\\d)`, 'gi'), score: 0.6, shape: SHAPE.CLOCK },
   { re: /\b(?:1[0-2]|0?[1-9])\s?(?:[ap]\.m\.|[ap]m\b)/gi, score: 0.8, shape: SHAPE.AM_PM },
   // A bare year after a word that announces a time ("in 1998", "since 2004", "class of 2010").
   { re: new RegExp(`\\b(?:in|since|during|from|until|till|by|before|after|around|circa|of|year|born|founded|established|spring|summer|autumn|fall|winter|early|late|mid|back in|a|an|the)\\s(${YEAR}s?)\\b(?![-/.]\\d)`, 'gi'), score: 0.75, group: 1, shape: SHAPE.YEAR, startsAt: LEX.YEAR_LEAD },
@@ -62,7 +79,77 @@ function execAtWords(input: ScanInput, re: RegExp, flags: number): RegExpExecArr
   return found;
 }
 
+const LONG_MONTHS: ReadonlySet<string> = new Set(['january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december']);
+/** Words after which a month name alone is a date ("in April", "since March", "rent for March"). */
+const MONTH_LEAD = /(?:^|[^a-z])(?:in|since|until|till|by|during|from|before|after|early|late|mid|last|next|this|of|for|through|thru)\s+$/;
+/** The same for "May", also a verb and a name: only words that take a time. */
+const MAY_LEAD = /(?:^|[^a-z])(?:in|since|until|till|during|early|late|mid|last|next|this)\s+$/;
+/** A second month joined to the first ("March and April"). */
+const MONTH_JOIN = /^\s+(?:and|or|to|through|-|–)\s+$/;
+
+/** Month names standing alone as a date, after a word that announces a time. */
+function bareMonths(input: ScanInput, found: PiiSpan[]): void {
+  const { lower, text, caseless } = input;
+  const words = wordsWith(input, LEX.MONTH);
+  let previousEnd = -1;
+  for (let p = 0; p < words.length; p += 2) {
+    const start = words[p]!;
+    const end = words[p + 1]!;
+    const word = lower.slice(start, end);
+    const may = word === 'may';
+    if (!may && !LONG_MONTHS.has(word)) continue;
+    if (may && (caseless || text.charCodeAt(start) !== 77)) continue; // "May", capitalised
+    const before = lower.slice(Math.max(0, start - 12), start);
+    const joined = previousEnd >= 0 && start - previousEnd <= 12 && MONTH_JOIN.test(lower.slice(previousEnd, start));
+    if (!joined && !(may ? MAY_LEAD : MONTH_LEAD).test(before)) continue;
+    found.push({ type: 'DATE_TIME', start, end, score: 0.6 });
+    previousEnd = end;
+  }
+}
+
+/** Only blanks or ", " between two findings ("Monday 3 March", "17/04/2025 09:20"). */
+function adjacentGap(text: string, from: number, to: number): boolean {
+  if (to <= from) return true;
+  if (to - from === 5 && text.startsWith(' the ', from)) return true; // "Friday the 13th"
+  if (to - from > 3) return false;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && !(c === 44 && k === from)) return false;
+  }
+  return true;
+}
+
+/**
+ * A date and a time written side by side, or a weekday before a date, are one finding: the
+ * patterns find the pieces, overlapping or next to each other; they are joined here. Relative
+ * dates (below 0.5) stay apart.
+ */
+function mergeAdjacent(text: string, found: PiiSpan[], out: PiiSpan[]): void {
+  if (found.length < 2) {
+    for (const s of found) out.push(s);
+    return;
+  }
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  let current: PiiSpan | undefined;
+  for (const s of found) {
+    if (current && s.score >= 0.5 && current.score >= 0.5 && adjacentGap(text, current.end, s.start)) {
+      current = { type: 'DATE_TIME', start: current.start, end: Math.max(current.end, s.end), score: Math.max(current.score, s.score) };
+      continue;
+    }
+    if (current) out.push(current);
+    current = s;
+  }
+  if (current) out.push(current);
+}
+
 export function findDates(input: ScanInput, out: PiiSpan[]): void {
+  const found: PiiSpan[] = [];
+  collectDates(input, found);
+  if (hasWord(input, LEX.MONTH)) bareMonths(input, found);
+  mergeAdjacent(input.text, found, out);
+}
+
+function collectDates(input: ScanInput, out: PiiSpan[]): void {
   const { text, hasDigit } = input;
   const shapes = input.features.shape;
   for (let p = 0; p < PATTERNS.length; p++) {

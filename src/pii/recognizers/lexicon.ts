@@ -1,7 +1,7 @@
 import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
 import { MOBY_GIVEN_NAMES } from '../data/given-names-moby.js';
 import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
-import { COMMON_WORDS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
+import { COMMON_WORDS, FOREIGN_MONTHS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
 import { buildGazetteer, type Entry } from './gazetteer.js';
 import { wordHash } from './tokens.js';
 
@@ -118,6 +118,7 @@ function build(): Map<string, LexEntry> {
   mark(['yesterday', 'today', 'tomorrow', 'tonight', 'week', 'weekend', 'month', 'year', 'spring', 'summer', 'autumn', 'fall', 'winter'], LEX.RELATIVE_DAY);
   mark(['ago'], LEX.AGO);
   mark(MONTHS, LEX.MONTH);
+  mark(FOREIGN_MONTHS, LEX.MONTH);
   mark(SECRET_LABELS, LEX.SECRET_LABEL);
   mark(ZIP_LABELS, LEX.ZIP_LABEL);
   mark(LICENSE_LABELS, LEX.LICENSE_LABEL);
