@@ -120,6 +120,18 @@ describe('P31 PII detectors', () => {
     expect(found('you may come in may', 'DATE_TIME')).toEqual([]);
   });
 
+  it('AGE: a relative "is 72", a number set off after a name, other languages; not a duration or a thing', () => {
+    expect(found('my dad is 72 and his bp is 160/95', 'AGE')).toEqual(['72']);
+    expect(found('my grandmother Halina is 88 and fell', 'AGE')).toEqual(['88']);
+    expect(found('my dad is 72 kg and tall', 'AGE')).toEqual([]);
+    expect(found('my son Arjun (8) has a fever', 'AGE')).toEqual(['8']);
+    expect(found('my name is Chukwuemeka Obi, 29, living in Abuja', 'AGE')).toEqual(['29']);
+    expect(found('Hola, soy María, tengo 31 años y vivo en Sevilla', 'AGE')).toEqual(['31']);
+    expect(found('15 yrs in audit at KPMG', 'AGE')).toEqual([]);
+    expect(found('is repair worth it for a 3 year old phone', 'AGE')).toEqual([]);
+    expect(found('he is a 3 year old boy', 'AGE')).toEqual(['3']);
+  });
+
   it('AGE: the number in age phrases only', () => {
     expect(found('a 45-year-old woman', 'AGE')).toEqual(['45']);
     expect(found("I'm 32 years old", 'AGE')).toEqual(['32']);

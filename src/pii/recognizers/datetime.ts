@@ -175,7 +175,10 @@ function collectDates(input: ScanInput, out: PiiSpan[]): void {
  */
 const AGE_PATTERN_SPECS: readonly { re: RegExp; score: number; hint?: string; shape?: number; startsAt?: number }[] = [
   { re: /\b(\d{1,3})(?:\s|-)?(?:years?|yrs?|y\.?o\.?|yo)(?:\s|-)?old\b/gi, score: 0.95, hint: 'old' },
-  { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])/gi, score: 0.85, shape: SHAPE.DIGIT_Y },
+  // ("15 yrs in audit", "5 yrs of experience" are durations.)
+  { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])(?!\s+(?:in|of|at|with|for|experience|exp|ago|later|from|before|after)\b)/gi, score: 0.85, shape: SHAPE.DIGIT_Y },
+  // "my dad is 72", "my grandmother Halina is 88": a relative's number after "is" is an age.
+  { re: /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|kid|child|baby|wife|husband|partner|brother|sister|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|nephew|niece|cousin|uncle|aunt|friend|boyfriend|girlfriend)(?:\s+\p{Lu}[\p{L}\p{M}'’-]+){0,2}\s+(?:is|was|turned|turns|just turned|will be)\s+(\d{1,3})\b(?!\s*(?:%|percent|kg|kilos?|lbs?|pounds|cm|km|miles|°|degrees|dollars|euros|minutes|hours|days|weeks|months|times|[.,]\d|\/|:))/giu, score: 0.8, shape: SHAPE.MSE_SPACE_DIGIT },
   { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: 'age' },
   { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85, hint: 'turn' },
   { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, shape: SHAPE.MSE_SPACE_DIGIT, startsAt: LEX.AGE_LEAD },
@@ -224,9 +227,20 @@ function matchesOf(input: ScanInput, p: Pattern): RegExpExecArray[] {
   return p.startsAt === 0 ? execAll(p.re, input.text) : execAtWords(input, p.sticky, p.startsAt);
 }
 
+/** "a 3 year old phone": the age of a thing or a pet, not of a person. */
+const THING_AFTER_OLD = /^[ \t-]+(?:phone|iphone|laptop|macbook|computer|pc|car|truck|bike|house|home|building|roof|boiler|tv|tablet|device|printer|battery|mattress|tree|bottle|wine|whisky|whiskey|cheese|account|company|business|brand|dog|cat|puppy|kitten|horse)s?\b/i;
+/** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
+const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem)\s+(\d{1,3})\s+(?:años|anos|ans|jahre|anni)(?![\p{L}])/giu;
+
 export function findAges(input: ScanInput, out: PiiSpan[]): void {
-  const { lower, hasDigit, features } = input;
+  const { lower, hasDigit, features, text } = input;
   if (!hasDigit) return;
+  if (lower.includes('años') || lower.includes('anos') || lower.includes(' ans') || lower.includes('jahre') || lower.includes('anni')) {
+    for (const m of execAll(OTHER_LANGUAGE_AGE, text)) {
+      const start = m.index + m[0].indexOf(m[1]!, m[0].search(/\d/));
+      out.push({ type: 'AGE', start, end: start + m[1]!.length, score: 0.85 });
+    }
+  }
   for (let p = 0; p < AGE_PATTERNS.length; p++) {
     const pattern = AGE_PATTERNS[p]!;
     if (pattern.hint !== '' ? !lower.includes(pattern.hint) : !(features.shape & pattern.shape)) continue;
@@ -234,6 +248,7 @@ export function findAges(input: ScanInput, out: PiiSpan[]): void {
       const value = m[1]!;
       const n = Number(value);
       if (n > 125) continue;
+      if (m[0].endsWith('old') && THING_AFTER_OLD.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
       const start = m.index + m[0].indexOf(value, m[0].search(/\d/));
       out.push({ type: 'AGE', start, end: start + value.length, score: pattern.score });
     }

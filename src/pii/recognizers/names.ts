@@ -709,6 +709,25 @@ function jobTitlePass(c: Ctx): void {
   }
 }
 
+const AGE_AFTER_NAME = /^(?: ?\((\d{1,3})\)|, (\d{1,3}),)/;
+
+/** "my son Arjun (8)", "Chukwuemeka Obi, 29, living in Abuja": a number set off right after a name is the person's age. */
+function agesAfterPersonsPass(c: Ctx): void {
+  const count = c.spans.length;
+  for (let p = 0; p < count; p++) {
+    const s = c.spans[p]!;
+    if (s.type !== 'PERSON') continue;
+    const next = s.end < c.text.length ? c.text.charCodeAt(s.end) : 0;
+    if (next !== 40 && next !== 44 && next !== 32) continue;
+    const m = AGE_AFTER_NAME.exec(c.text.slice(s.end, s.end + 8));
+    if (!m) continue;
+    const value = m[1] ?? m[2]!;
+    if (Number(value) > 120) continue;
+    const start = s.end + m[0].indexOf(value);
+    c.spans.push({ type: 'AGE', start, end: start + value.length, score: 0.75 });
+  }
+}
+
 const COUNTRY_NAMES: ReadonlySet<string> = new Set(COUNTRIES);
 
 /**
@@ -766,6 +785,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   propagationPass(c);
   if (flags & LEX.JOB_HEAD) jobTitlePass(c);
   zipAfterPlacePass(c);
+  if (input.hasDigit && c.persons.length > 0) agesAfterPersonsPass(c);
   out.push(...c.spans);
 }
 
