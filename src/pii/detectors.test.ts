@@ -158,6 +158,15 @@ describe('P31 PII detectors', () => {
     expect(found('call (+44) 20 7946 0958 now', 'PHONE_NUMBER')).toEqual(['(+44) 20 7946 0958']);
   });
 
+  it('ZIP_CODE before a town after a house number, European style; a six-digit PIN after a town', () => {
+    expect(found('my ID says Kastanienallee 9, 10435 Berlin', 'ZIP_CODE')).toEqual(['10435']);
+    expect(found('my ID says Kastanienallee 9, 10435 Berlin', 'LOCATION')).toEqual(['Berlin']);
+    expect(found('the flat is ul. Marszałkowska 14, 00-626 Warszawa', 'ZIP_CODE')).toEqual(['00-626']);
+    expect(found('update billing address to Bengaluru 560025 please', 'ZIP_CODE')).toEqual(['560025']);
+    // Not after a house number and a comma: a count, a year.
+    expect(found('we sold 10435 Units in 2024', 'ZIP_CODE')).toEqual([]);
+  });
+
   it('ZIP_CODE after a town; digits after a country stay address text', () => {
     expect(found('Send it to Lisbon 1100-148 please.', 'ZIP_CODE')).toEqual(['1100-148']);
     expect(found('Our office: Pärnu\nEstonia 62488', 'ZIP_CODE')).toEqual([]);

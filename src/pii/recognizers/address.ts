@@ -179,6 +179,7 @@ function trimTrailingWords(text: string, start: number, end: number): number {
 const ZIP_CONTEXT = /\b(?:zip(?: ?code)?|postal ?code|post ?code|postcode|plz|cap|cp|código postal)\b\s*(?:is|:|#|no\.?)?\s*$/;
 const ZIP_VALUE = /^(?:\d{5}(?:-\d{3,4})?|\d{3,4}|\d{3}[ -]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})\b/i;
 const STATE_ZIP = new RegExp(`\\b(?:${[...US_STATE_CODES].join('|')}),?[ \\t]+(\\d{5}(?:-\\d{4})?)\\b`, 'g');
+const POSTCODE_TOWN = /(?<=\d[A-Za-z]?\.?,[ \t])(\d{5}|\d{2}-\d{3}|\d{4}|\d{3} \d{2})[ \t](\p{Lu}[\p{L}\p{M}'’-]+(?:[ -]\p{Lu}[\p{L}\p{M}'’-]+)?)(?![\p{L}\p{M}\d])/gu;
 const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g;
 
@@ -316,6 +317,16 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       if (!value || !ZIP_CONTEXT.test(lower.slice(Math.max(0, m.index - 2), after + lead.length))) continue;
       const start = after + lead.length;
       out.push({ type: 'ZIP_CODE', start, end: start + value[0].length, score: 0.9 });
+    }
+  }
+  // "Kastanienallee 9, 10435 Berlin", "ul. Marszałkowska 14, 00-626 Warszawa": after a house
+  // number and a comma, a postcode and a capitalised town (the order of most of Europe).
+  if (!caseless && (shape & SHAPE.WORD_SPACE_DIGIT || shape & SHAPE.DIGIT_SEP_DIGIT)) {
+    for (const m of execAll(POSTCODE_TOWN, text)) {
+      const start = m.index + m[0].length - m[1]!.length - 1 - m[2]!.length;
+      out.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.7 });
+      const town = start + m[1]!.length + 1;
+      out.push({ type: 'LOCATION', start: town, end: town + m[2]!.length, score: 0.65 });
     }
   }
   if (!caseless && shape & SHAPE.UPPER_DIGIT) {

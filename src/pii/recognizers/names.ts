@@ -750,7 +750,8 @@ function zipAfterPlacePass(c: Ctx): void {
     while (k < n && (c.text.charCodeAt(k) === 32 || c.text.charCodeAt(k) === 9)) k++;
     const d = k < n ? c.text.charCodeAt(k) : -1;
     if (k === blank || !(d >= 48 && d <= 57)) continue;
-    const m = /^,?[ \t]+(\d{4,5}(?:-\d{3,4})?|\d{3} \d{2}|\d{2}-\d{3})(?![\d-])/.exec(c.text.slice(s.end, s.end + 16));
+    // (Six digits: an Indian PIN code, "Bengaluru 560025".)
+    const m = /^,?[ \t]+(\d{4,6}(?:-\d{3,4})?|\d{3} \d{2}|\d{2}-\d{3})(?![\d-])/.exec(c.text.slice(s.end, s.end + 16));
     if (!m) continue;
     const start = s.end + m[0].length - m[1]!.length;
     const country = COUNTRY_NAMES.has(c.lower.slice(s.start, s.end));
