@@ -280,6 +280,11 @@ describe('P31 PII detectors', () => {
     expect(found('I got a message from John', 'PERSON')).toEqual(['John']);
   });
 
+  it('ORGANIZATION: an unknown name after a bare "at" is where someone works; after "arrived at" a place', () => {
+    expect(found('Product Manager at Flipkart in Bengaluru', 'ORGANIZATION')).toEqual(['Flipkart']);
+    expect(found('The Princess Royal arrived at Khandallah this morning', 'LOCATION')).toEqual(['Khandallah']);
+  });
+
   it('LOCATION: a town before a US state code, whatever its name', () => {
     expect(found('I live in Austin TX 78701', 'LOCATION')).toEqual(['Austin', 'TX']);
     expect(found('moving to Tyler, TX next month', 'LOCATION')).toEqual(['Tyler', 'TX']);

@@ -42,6 +42,8 @@ const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surna
 const LOCATION = contextTest(LOCATION_BEFORE, 'in from at near to visit visiting visited of outside across around');
 const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand');
 const AT = contextTest(AT_AS, 'at');
+/** "arrived at Dordrecht", "stayed at Hasle": "at" after a verb of arriving or staying still names a place. */
+const ARRIVED_AT = contextTest(/\b(?:arrived|arrive|arrives|arriving|landed|land|lands|landing|stop|stops|stopped|stopping|stay|stays|stayed|staying|based|located|live|lives|living|born|died)\s+at\s*$/, 'at');
 const LANGUAGE = contextTest(LANGUAGE_BEFORE, 'speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
 const CASELESS_PERSON = contextTest(CASELESS_PERSON_BEFORE, 'is s name named him her called me hi hello hey dear thanks you');
 const PLACE = contextTest(PLACE_BEFORE, 'in to of from');
@@ -509,7 +511,10 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   }
   // An acronym after "from" or "at" is an organisation or a thing ("from ATM"), not a place.
   if (precededBy(c.lower, first.start, LOCATION) && !first.initial && !(len === 1 && first.upper && first.length <= 4)) {
-    emit(c, 'LOCATION', a, b, 0.5);
+    // A known place was found by the gazetteer already; an unknown name after a bare "at" is
+    // where someone works or meets ("at Flipkart", "team lead at Ericsson"), not a town.
+    const atWork = precededBy(c.lower, first.start, AT) && !precededBy(c.lower, first.start, ARRIVED_AT);
+    emit(c, atWork ? 'ORGANIZATION' : 'LOCATION', a, b, 0.5);
     return;
   }
   // An all-capitals short word is an acronym ("PAN", "LEE" in a heading is rare), not a surname.
