@@ -86,7 +86,7 @@ const has = (t: Token, flag: number) => (t.flags & flag) !== 0;
  * "ravi_k88", "conn" in "conn = connect(…)", "user.name", "TypeError" (capitals inside a word
  * after three small letters; "McDonald" and "DiCaprio" have one or two).
  */
-function inIdentifier(text: string, start: number, end: number): boolean {
+function inIdentifier(text: string, start: number, end: number, camel = true): boolean {
   const before = start > 0 ? text.charCodeAt(start - 1) : 0;
   if (before === 95 || before === 46 || before === 64) return true; // _ . @
   let k = end;
@@ -95,6 +95,7 @@ function inIdentifier(text: string, start: number, end: number): boolean {
   if (after === 46 && k + 1 < text.length && /[A-Za-z]/.test(text[k + 1]!)) return true;
   while (k < text.length && text.charCodeAt(k) === 32) k++;
   if (text.charCodeAt(k) === 61 && text.charCodeAt(k + 1) !== 61 && text.charCodeAt(k + 1) !== 62) return true; // = but not == or =>
+  if (!camel) return false;
   let small = 0;
   for (let i = start + 1; i < end; i++) {
     const ch = text.charCodeAt(i);
@@ -110,7 +111,8 @@ function inIdentifier(text: string, start: number, end: number): boolean {
 function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, endOverride?: number): void {
   const start = c.tokens[a]!.start;
   const end = endOverride ?? c.tokens[b]!.end;
-  if (type === 'PERSON' && inIdentifier(c.text, start, end)) {
+  // Organisations keep inner capitals ("LinkedIn", "PayPal"); code around them still rules them out.
+  if (type !== 'TITLE' && type !== 'NRP' && inIdentifier(c.text, start, end, type !== 'ORGANIZATION')) {
     for (let k = a; k <= b; k++) c.used[k] = 1;
     return;
   }
@@ -194,7 +196,13 @@ function gazetteerPass(c: Ctx): void {
     // "studying English", "speaks French": a language, not a group of people.
     if (type === 'NRP' && hit.first === hit.last && precededBy(c.lower, t.start, LANGUAGE)) continue;
     const score = type === 'NRP' ? 0.8 : ambiguous ? 0.6 : 0.8;
-    emit(c, type, hit.first, hit.last, score);
+    // "Stanford Health Care", "Siemens Healthineers": a known organisation's name goes on over
+    // the capitalised words after it (not over a given name: "thanks Google Anna").
+    let last = hit.last;
+    if (type === 'ORGANIZATION' && capital) {
+      while (last + 1 < tokens.length && last - hit.last < 3 && !c.used[last + 1] && joined(c, tokens[last]!, tokens[last + 1]!) && nameLike(tokens[last + 1]!) && !isFirstName(tokens[last + 1]!) && !tokens[last + 1]!.upper) last++;
+    }
+    emit(c, type, hit.first, last, score);
   }
 }
 
@@ -240,6 +248,34 @@ function extendsTitledName(c: Ctx, k: number): boolean {
 function isInitial(c: Ctx, k: number): boolean {
   const t = c.tokens[k]!;
   return t.length === 1 && t.cap && (c.text[t.end] === '.' || c.text[t.end] === ' ');
+}
+
+/**
+ * "St. Mary's Hospital", "Royal Free Hospital", "Children's Hospital of Philadelphia": capitalised
+ * words ending in an institution word (hospital, university, school, bank…) name that
+ * institution. The words may be joined by "'s" or follow "St.", which other chunks never cross.
+ */
+function institutionPass(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let k = 1; k < tokens.length; k++) {
+    const head = tokens[k]!;
+    if (c.used[k] || !head.cap || !has(head, LEX.ORG_PREFIX)) continue;
+    let a = k;
+    while (a > 0 && k - a < 4 && !c.used[a - 1]) {
+      const p = tokens[a - 1]!;
+      if (!nameLike(p) || p.lower === 'the' || (p.initial && isCommon(p) && !has(p, LEX.ORG_PREFIX))) break;
+      const gap = text.slice(p.end, tokens[a]!.start);
+      const ok = gap === ' ' || (gap === "'s " || gap === '’s ') || (gap === '. ' && (p.lower === 'st' || p.lower === 'mt'));
+      if (!ok) break;
+      a--;
+    }
+    if (a === k) continue;
+    let b = k;
+    // "... Hospital of Philadelphia"
+    if (tokens[k + 1]?.lower === 'of' && tokens[k + 2] && joined(c, head, tokens[k + 1]!) && joined(c, tokens[k + 1]!, tokens[k + 2]!) && nameLike(tokens[k + 2]!)) b = k + 2;
+    emit(c, 'ORGANIZATION', a, b, 0.75);
+    k = b;
+  }
 }
 
 /** "University of Helsinki", "Bank of America". */
@@ -782,6 +818,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   // (wordFlags is the OR of every token's flags and those of the pieces inside tokens).
   const flags = input.wordFlags!;
   if (flags & LEX.HONORIFIC) honorificPass(c);
+  if (flags & LEX.ORG_PREFIX && !caseless) institutionPass(c);
   if (flags & LEX.ORG_PREFIX) orgOfPass(c);
   if (!caseless && text.includes('&')) ampersandOrgPass(c);
   if (flags & LEX.GAZETTEER) gazetteerPass(c);
