@@ -280,6 +280,15 @@ describe('P31 PII detectors', () => {
     expect(found('I got a message from John', 'PERSON')).toEqual(['John']);
   });
 
+  it('ORGANIZATION: institutions, a known name with the words after it, never code', () => {
+    expect(found("im applying to be a nurse at St. Mary's Hospital, can u help", 'ORGANIZATION')).toEqual(["St. Mary's Hospital"]);
+    expect(found('appointment at Royal Free Hospital on Monday', 'ORGANIZATION')).toEqual(['Royal Free Hospital']);
+    expect(found('I have an interview at Siemens Healthineers in Erlangen', 'ORGANIZATION')).toEqual(['Siemens Healthineers']);
+    expect(found('const openai = new OpenAI({ apiKey })', 'ORGANIZATION')).toEqual([]);
+    expect(found('i set GITHUB_TOKEN in .bashrc', 'ORGANIZATION')).toEqual([]);
+    expect(found('useEffect runs twice in StrictMode here', 'LOCATION')).toEqual([]);
+  });
+
   it('ORGANIZATION: an unknown name after a bare "at" is where someone works; after "arrived at" a place', () => {
     expect(found('Product Manager at Flipkart in Bengaluru', 'ORGANIZATION')).toEqual(['Flipkart']);
     expect(found('The Princess Royal arrived at Khandallah this morning', 'LOCATION')).toEqual(['Khandallah']);
