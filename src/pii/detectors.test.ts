@@ -311,6 +311,10 @@ describe('P31 PII detectors', () => {
     expect(found('Mrs. Patel will see you', 'TITLE')).toEqual(['Mrs.']);
     expect(found('I used to work as a senior software engineer', 'TITLE')).toEqual(['senior software engineer']);
     expect(found('I am studying English this year', 'NRP')).toEqual([]);
+    expect(found('Can you translate this email to German for my neighbour', 'NRP')).toEqual([]);
+    expect(found('What is the capital letter rule for German nouns?', 'NRP')).toEqual([]);
+    expect(found('on the last Sunday before Labor Day we flew', 'NRP')).toEqual([]);
+    expect(found('my neighbour is German and very kind', 'NRP')).toEqual(['German']);
   });
 
   it('options: minScore and entities restrict what is reported', () => {

@@ -24,6 +24,10 @@ const ORG_BEFORE =
 const ORG_AFTER =
   /^(?:\s+(?:website|inc|ltd|office|offices|headquarters|hq|employees|announced|ceo|shares|stock|customer service|support team|is a company|is a startup|is a firm|is an? (?:[\w-]+ )?(?:company|startup|firm|multinational|corporation|brand|bank|agency|retailer|manufacturer|orchestra|band|group|organization|organisation|charity|non-profit|nonprofit))\b|'s website)/;
 const AT_AS = /\bat\s*$/;
+/** "German nouns", "Spanish translation": the word names a language ("Labor Day": a holiday). */
+const LANGUAGE_AFTER = /^\s+(?:day\b|nouns?|grammar|words?|language|verbs?|translation|sentences?|phrases?|text|version|subtitles|speakers?|lessons?|class(?:es)?|course|accent|alphabet|spelling|pronunciation|vocabulary|keyboard|dictionary|equivalent)\b/;
+/** "translate this to German", "translate the email into Spanish". */
+const TRANSLATE_TO = /\btranslat\w*(?:\s+[\w'’]+){0,5}\s+(?:in)?to\s+$/;
 const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied|learn|learning|learned|learnt|fluent in|translated? (?:in)?to|written in|in plain|native)\s+$/;
 /** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
 const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
@@ -194,7 +198,7 @@ function gazetteerPass(c: Ctx): void {
     // A place or group word that starts an organisation's name ("Singapore Airlines", "American Express Bank").
     if (next && !c.caseless && joined(c, tokens[hit.last]!, next) && nameLike(next) && has(next, LEX.ORG_SUFFIX)) continue;
     // "studying English", "speaks French": a language, not a group of people.
-    if (type === 'NRP' && hit.first === hit.last && precededBy(c.lower, t.start, LANGUAGE)) continue;
+    if (type === 'NRP' && hit.first === hit.last && (precededBy(c.lower, t.start, LANGUAGE) || LANGUAGE_AFTER.test(after(c, i)) || TRANSLATE_TO.test(c.lower.slice(Math.max(0, t.start - 48), t.start)))) continue;
     const score = type === 'NRP' ? 0.8 : ambiguous ? 0.6 : 0.8;
     // "Stanford Health Care", "Siemens Healthineers": a known organisation's name goes on over
     // the capitalised words after it (not over a given name: "thanks Google Anna").
