@@ -185,6 +185,18 @@ describe('P31 PII detectors', () => {
     expect(found('order D1234567 shipped', 'US_DRIVER_LICENSE')).toEqual([]);
   });
 
+  it('SECRET: configuration keys, a URL\'s password, webhook URLs; not dotted names in code', () => {
+    const has = (text: string, type: PiiEntityType) => found(text, type);
+    expect(has('my docker-compose has POSTGRES_PASSWORD=s3cr3tP@ss2024 is that bad', 'SECRET')).toEqual(['s3cr3tP@ss2024']);
+    const url = 'DATABASE_URL=postgres://admin:Qz8!mPl2@db.internal.acme-corp.net:5432/prod';
+    expect(has(url, 'SECRET')).toEqual(['Qz8!mPl2']);
+    expect(has(url, 'EMAIL_ADDRESS')).toEqual([]);
+    expect(has(url, 'DOMAIN_NAME')).toEqual(['db.internal.acme-corp.net']);
+    expect(has("fetch('https://hooks.slack.com/services/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')", 'SECRET')).toHaveLength(1);
+    expect(has('    conn = psycopg2.OperationalError: password authentication failed', 'SECRET')).toEqual([]);
+    expect(has('mail me at ftp.admin@example.com', 'EMAIL_ADDRESS')).toEqual(['ftp.admin@example.com']);
+  });
+
   it('SECRET: issuer prefixes, JWTs, labelled passwords and high-entropy tokens', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
     expect(found('key sk-proj-abcdefghijklmnopqrstuvwx1234', 'SECRET')).toEqual(['sk-proj-abcdefghijklmnopqrstuvwx1234']);

@@ -6,6 +6,9 @@ import { execAll, execAt, sticky } from './exec-all.js';
 const LOCAL_CHAR = /[\p{L}\p{N}._%+'-]/u;
 const DOMAIN_PART = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,24}/u;
 
+/** An "@" inside a URL's authority: the scheme's "//", then no blank, slash or other "@". */
+const URL_AUTHORITY_BEFORE = /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*$/i;
+
 /** Anchored on each "@" and grown outwards, which is far cheaper than a regex tried at every word. */
 export function findEmails({ text }: ScanInput, out: PiiSpan[]): void {
   let at = text.indexOf('@');
@@ -15,7 +18,11 @@ export function findEmails({ text }: ScanInput, out: PiiSpan[]): void {
     // A local part never starts with a dot or a quote; sentence punctuation is not part of it.
     while (start < at && (text[start] === '.' || text[start] === "'")) start++;
     const domain = DOMAIN_PART.exec(text.slice(at + 1, at + 256));
-    if (start < at && domain) out.push({ type: 'EMAIL_ADDRESS', start, end: at + 1 + domain[0].length, score: 1 });
+    // "postgres://admin:secret@db.example.net": the user and password of a URL, then its host.
+    // The host is reported as a domain; the password is a secret (secrets.ts).
+    const inUrl = URL_AUTHORITY_BEFORE.test(text.slice(Math.max(0, at - 200), at));
+    if (inUrl && domain) out.push({ type: 'DOMAIN_NAME', start: at + 1, end: at + 1 + domain[0].length, score: 0.9 });
+    else if (start < at && domain) out.push({ type: 'EMAIL_ADDRESS', start, end: at + 1 + domain[0].length, score: 1 });
     at = text.indexOf('@', at + 1);
   }
 }

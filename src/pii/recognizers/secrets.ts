@@ -23,7 +23,18 @@ const PREFIXED: readonly RegExp[] = [
   /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g, // Shopify
   /\bdop_v1_[a-f0-9]{64}\b/g, // DigitalOcean
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  // Incoming webhooks: whoever has the URL can post as the app.
+  /\bhttps:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{20,}/g,
+  /\bhttps:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/g,
 ];
+
+/** "POSTGRES_PASSWORD=…", "db_secret: …", "STRIPE_API_KEY=…": a configuration key naming a credential. */
+const CONFIG_ASSIGNMENT =
+  /\b[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*[_.-](?:password|passwd|pass|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)(?:[_.-][A-Za-z0-9]+)*\s*[=:]\s*["']?([^\s"'`,;<>]{4,200})/gi;
+/** The password of a URL's user information: "postgres://admin:…@db.example.net". */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]{3,200})@/gi;
+/** "psycopg2.OperationalError", "requests.exceptions": a dotted name in code, not a random token. */
+const DOTTED_NAME = /\.(?:[A-Z][a-z]{2,})+$|\.[a-z]{4,}$/;
 
 /** "password: hunter2", "api_key=…", "Bearer …": the value after the label is the secret. */
 const LABELLED =
@@ -65,7 +76,7 @@ function opaqueRuns(text: string): [number, string][] {
 const SECRET_WORDS = /\b(?:key|token|secret|password|credential|api|auth|bearer|signature|private)\b/;
 
 /** One cheap test that every prefixed credential passes; most texts fail it and skip the rest. */
-const PREFIX_HINT = /sk-|[spr]k_|gh[pousr]_|github_pat_|A[KSGIRNP][IS]A|xox|eyJ|AIza|ya29\.|glpat-|SG\.|npm_|hf_|pypi-|shp|dop_v1|-----BEGIN/;
+const PREFIX_HINT = /sk-|[spr]k_|gh[pousr]_|github_pat_|A[KSGIRNP][IS]A|xox|eyJ|AIza|ya29\.|glpat-|SG\.|npm_|hf_|pypi-|shp|dop_v1|-----BEGIN|hooks\.slack|discord/;
 
 /** The shortest prefixed credential ("xoxb-" and ten characters) is 15 opaque characters long. */
 const PREFIXED_MIN_RUN = 15;
@@ -76,6 +87,19 @@ export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
   if ((maxRun >= PREFIXED_MIN_RUN || text.includes('-----BEGIN')) && PREFIX_HINT.test(text)) {
     for (const pattern of PREFIXED) {
       for (const m of execAll(pattern, text)) out.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.99 });
+    }
+  }
+  if (lower.includes('://') && text.includes('@')) {
+    for (const m of execAll(URL_PASSWORD, text)) {
+      const start = m.index + m[0].length - 1 - m[1]!.length;
+      out.push({ type: 'SECRET', start, end: start + m[1]!.length, score: 0.9 });
+    }
+  }
+  if (hasWord(input, LEX.SECRET_LABEL) && (text.includes('=') || text.includes(':'))) {
+    for (const m of execAll(CONFIG_ASSIGNMENT, text)) {
+      const value = m[1]!.replace(/[.!?)]+$/, '');
+      const start = m.index + m[0].length - m[1]!.length;
+      out.push({ type: 'SECRET', start, end: start + value.length, score: 0.9 });
     }
   }
   if (hasWord(input, LEX.SECRET_LABEL)) {
@@ -100,7 +124,7 @@ export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
     // Part of a longer token (a URL, a path) is judged with it, not alone.
     if (index > 0 && /[^\s"'`(<[{,;:]/.test(text[index - 1]!)) continue;
     if (!/\d/.test(value) || !/[A-Za-z]/.test(value)) continue;
-    if (value.includes('.') && /^[\w.-]+\.[a-z]{2,6}$/i.test(value)) continue;
+    if (value.includes('.') && (/^[\w.-]+\.[a-z]{2,6}$/i.test(value) || DOTTED_NAME.test(value))) continue;
     const hexOnly = /^[0-9a-f]+$/i.test(value);
     const entropy = shannonEntropy(value);
     const context = SECRET_WORDS.test(lower.slice(Math.max(0, index - 40), index));
