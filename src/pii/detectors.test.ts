@@ -279,6 +279,12 @@ describe('P31 PII detectors', () => {
     expect(found('my therapist said I should rest', 'TITLE')).toEqual([]);
   });
 
+  it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
+    expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
+    expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);
+    expect(found('rendez-vous à 10h, 3 place Bellecour', 'STREET_ADDRESS')).toEqual(['3 place Bellecour']);
+  });
+
   it('STREET_ADDRESS: a street written name-then-number before a unit; a unit word ends a titled name', () => {
     expect(found('Our office is at Dalmatinova 43 Apt. 678 in Velenje', 'STREET_ADDRESS')).toEqual(['Dalmatinova 43 Apt. 678']);
     expect(found('Mrs. Barbara Yudina Apt. 675', 'PERSON')).toEqual(['Barbara Yudina']);

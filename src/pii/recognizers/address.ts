@@ -4,7 +4,7 @@ import { US_STATE_CODES } from '../data/places.js';
 import { SHAPE } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
 import { lastRuns } from './context-words.js';
-import { LEX, STRONG_SUFFIXES } from './lexicon.js';
+import { LEX, STRONG_SUFFIXES, lexicon } from './lexicon.js';
 import type { Token } from './tokens.js';
 import { hasWord, tokensOf, wordStarts, wordsWith } from './shared.js';
 
@@ -16,7 +16,8 @@ const alternation = (words: Iterable<string>, withCaps: boolean) =>
     .map(escape)
     .join('|');
 
-const CAP_WORD = "[\\p{Lu}\\d][\\p{L}\\p{M}'’.-]*";
+/** A capitalised word or an ordinal ("42nd"): a bare number is not a street's name ("10h, 3 place"). */
+const CAP_WORD = "(?:\\p{Lu}[\\p{L}\\p{M}'’.-]*|\\d{1,4}(?:st|nd|rd|th|ST|ND|RD|TH))";
 const ANY_WORD = "[\\p{L}\\p{M}\\d][\\p{L}\\p{M}'’.-]*";
 const NUMBER = '\\d{1,6}[A-Za-z]?(?:[-/]\\d{1,4}[A-Za-z]?)?';
 const UNIT = '(?:,?[ \\t]*(?:[Aa]pt\\.?|APT\\.?|[Aa]partment|[Ss]uite|SUITE|[Ss]te\\.?|[Uu]nit|[Ff]lat|#|[Ff]l\\.?|[Ff]loor|[Rr]oom|[Rr]m\\.?|[Bb]ldg\\.?)[ \\t]*#?[ \\t]*\\d[\\dA-Za-z-]{0,5}\\b)*';
@@ -117,6 +118,13 @@ function compoundStarts(input: ScanInput): number[] {
     starts.push(lead >= 0 && lead < prev!.end - 1 ? lead : -1, s);
   }
   return starts;
+}
+
+/** End of the run of ASCII letters starting at `at`. */
+function wordEnd(lower: string, at: number): number {
+  let k = at;
+  while (k < lower.length && lower.charCodeAt(k) >= 97 && lower.charCodeAt(k) <= 122) k++;
+  return k;
 }
 
 /** Start of the letters at the end of a token (after a hyphen, an apostrophe or a digit). */
@@ -226,6 +234,9 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     let end = 0;
     for (const at of starts) {
       if (at < end) continue;
+      // An English word in lower case ("the place is at …", "via email") does not open a street.
+      const first = text.charCodeAt(at);
+      if (first >= 97 && first <= 122 && (lexicon(lower, at, wordEnd(lower, at)).flags & LEX.COMMON) !== 0) continue;
       const m = execAt(PREFIX_FIRST_AT, text, at);
       if (!m) continue;
       end = at + m[0].length;
