@@ -111,7 +111,7 @@ describe('P31 PII detectors', () => {
     expect(found('party on Saturday June 14 at our place', 'DATE_TIME')).toEqual(['Saturday June 14']);
     expect(found('letter dated 17/04/2025 09:20', 'DATE_TIME')).toEqual(['17/04/2025 09:20']);
     expect(found('born 12 de marzo de 1994 in Bogotá', 'DATE_TIME')).toEqual(['12 de marzo de 1994']);
-    expect(found('Interview in Erlangen am 4.11. um 14 Uhr', 'DATE_TIME')).toEqual(['4.11', '14 Uhr']);
+    expect(found('Interview in Erlangen am 4.11. um 14 Uhr', 'DATE_TIME')).toEqual(['4.11.', '14 Uhr']);
     // Not dates: a fraction, a price, a version, a number after "to", "may" the verb.
     expect(found('mix 3/4 cup of flour', 'DATE_TIME')).toEqual([]);
     expect(found('order 250 units at $3.40 each', 'DATE_TIME')).toEqual([]);

@@ -61,6 +61,7 @@ export function scanInput(text: string): ScanInput {
     tokens: undefined,
     wordFlags: undefined,
     wordPieces: undefined,
+    keyTokens: undefined,
   };
 }
 

@@ -40,6 +40,8 @@ export const SHAPE = {
   JOINED: 65536,
   /** A lower-case ASCII letter. */
   ASCII_LOWER: 131072,
+  /** A digit, then "h" or "H", or a blank and "u" or "U" ("10h", "14 Uhr"). */
+  DIGIT_H: 262144,
 } as const;
 
 export interface TextFeatures {
@@ -147,6 +149,7 @@ export function textFeatures(text: string): TextFeatures {
       if (digitRun >= 4 && next === 47) shape |= SHAPE.Y4_SLASH;
       if ((next === 58 || next === 46 || next === 104 || next === 72) && next2 >= 48 && next2 <= 53 && isDigit(codeAt(text, n, i + 3))) shape |= SHAPE.CLOCK;
       if (next === 48 && (next2 === 115 || next2 === 83)) shape |= SHAPE.DECADE;
+      if (next === 104 || next === 72 || (next === 32 && (next2 === 117 || next2 === 85))) shape |= SHAPE.DIGIT_H;
       // digit, optional white space, then "a"/"p" + optional "." + "m", or "y".
       let k = i + 1;
       let ch = next;

@@ -50,6 +50,8 @@ export interface ScanInput {
   wordFlags?: number;
   /** Runs of ASCII letters and digits inside tokens that have other characters, as [start, end, flags] triples. */
   wordPieces?: number[];
+  /** Indices of the tokens with a flag recognisers look words up by (KEY_FLAGS in recognizers/shared.ts), filled with `tokens`. */
+  keyTokens?: number[];
 }
 
 export type Recognizer = (input: ScanInput, out: PiiSpan[]) => void;

@@ -82,6 +82,17 @@ const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M
 const NUMBER_THEN_NAME = /\d[A-Za-z]?,?[ \t]+[\p{Lu}\d]/u;
 /** The last word of every ADDRESS_CUE phrase, which sits right before the number. */
 const CUE_RUNS = lastRuns('address addresses is was to at');
+/** Blanks, an optional comma and dot, then a digit or a letter after one ("43 Apt.", "12b, Suite"), right before `at`. */
+function numberRightBefore(text: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k--;
+  if (k >= 0 && text.charCodeAt(k) === 44) k--;
+  if (k >= 0 && text.charCodeAt(k) === 46) k--;
+  if (k >= 0 && /[A-Za-z]/.test(text[k]!)) k--;
+  const c = k >= 0 ? text.charCodeAt(k) : 0;
+  return c >= 48 && c <= 57;
+}
+
 /** A capitalised name of one to four words, then a building number, right before a unit word. */
 const STREET_BEFORE_UNIT = /(?<![\p{L}\p{M}\d.'’-])\p{Lu}[\p{L}\p{M}.'’-]+(?:[ \t]+[\p{L}\p{M}.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\.?,?[ \t]*$/u;
 const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
@@ -187,7 +198,8 @@ function trimTrailingWords(text: string, start: number, end: number): number {
 const ZIP_CONTEXT = /\b(?:zip(?: ?code)?|postal ?code|post ?code|postcode|plz|cap|cp|código postal)\b\s*(?:is|:|#|no\.?)?\s*$/;
 const ZIP_VALUE = /^(?:\d{5}(?:-\d{3,4})?|\d{3,4}|\d{3}[ -]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})\b/i;
 const STATE_ZIP = new RegExp(`\\b(?:${[...US_STATE_CODES].join('|')}),?[ \\t]+(\\d{5}(?:-\\d{4})?)\\b`, 'g');
-const POSTCODE_TOWN = /(?<=\d[A-Za-z]?\.?,[ \t])(\d{5}|\d{2}-\d{3}|\d{4}|\d{3} \d{2})[ \t](\p{Lu}[\p{L}\p{M}'’-]+(?:[ -]\p{Lu}[\p{L}\p{M}'’-]+)?)(?![\p{L}\p{M}\d])/gu;
+/** The house number's last digit and the comma are matched (not looked behind) so the scan can start from digits. */
+const POSTCODE_TOWN = /\d[A-Za-z]?\.?,[ \t](\d{5}|\d{2}-\d{3}|\d{4}|\d{3} \d{2})[ \t](\p{Lu}[\p{L}\p{M}'’-]+(?:[ -]\p{Lu}[\p{L}\p{M}'’-]+)?)(?![\p{L}\p{M}\d])/gu;
 const UK_POSTCODE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const CA_POSTCODE = /\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b/g;
 
@@ -286,7 +298,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     for (const m of execAll(STANDALONE_UNIT, text)) {
       // "Dalmatinova 43 Apt. 678": a name and a number right before the unit are its street, in
       // the order most of Europe writes it.
-      const before = STREET_BEFORE_UNIT.exec(text.slice(Math.max(0, m.index - 64), m.index));
+      const before = numberRightBefore(text, m.index) ? STREET_BEFORE_UNIT.exec(text.slice(Math.max(0, m.index - 64), m.index)) : null;
       if (before) addStreet(streets, m.index - before[0].length, m.index + m[0].length, 0.7);
       else addStreet(streets, m.index, m.index + m[0].length, 0.5);
     }

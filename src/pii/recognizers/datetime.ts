@@ -12,6 +12,8 @@ const YEAR = '(?:1[89]\\d{2}|20\\d{2})';
 const TIME = '(?:[01]?\\d|2[0-3])[:.h][0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:\\s?(?:[ap]\\.?m\\.?))?';
 const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
 const FOREIGN_MONTH = `(?:${[...new Set(FOREIGN_MONTHS)].sort((a, b) => b.length - a.length).join('|')})`;
+/** A digit then one of those months: a test without Unicode classes, which Irregexp runs from each digit. */
+const FOREIGN_MONTH_HINT = new RegExp(`\\d\\.?\\s(?:de\\s)?${FOREIGN_MONTH}`, 'i');
 
 /**
  * `words`: the pattern can match without any digit in the text; `word`: words (bits of LEX) the
@@ -21,7 +23,7 @@ const FOREIGN_MONTH = `(?:${[...new Set(FOREIGN_MONTHS)].sort((a, b) => b.length
  * word boundary in the pattern), so the pattern is tried only at those words instead of at every
  * position of a long document.
  */
-const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number }[] = [
+const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; pre?: RegExp }[] = [
   // ISO 8601 date with optional time and offset.
   { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95, shape: SHAPE.Y4_DASH_DIGIT },
   // Numeric day/month/year in either order; two- or four-digit year.
@@ -34,20 +36,13 @@ const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; mont
   { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
   // Weekday, optionally with a part of day or a date after it.
   { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
-  // Short numeric dates after a word that announces one ("on 3/14", "since 10/10", "exp 08/27",
-  // "Mon 7/14"): without it "3/4" is as likely a fraction or a ratio.
-  // (With a dot only as written in German, "am 4.11.": "to 12.3 million" is a number.)
-  { re: /\b(?:on|from|to|since|until|till|by|due|before|after|exp|expires?|expiry|expiring|valid thru|am|vom|bis)\s+((?:0?[1-9]|[12]\d|3[01])(?:\/(?:0?[1-9]|[12]\d|3[01])|\.(?:0?[1-9]|1[0-2])\.))(?![\d/]|[.,]\d)/gi, score: 0.7, group: 1, shape: SHAPE.DIGIT_SEP_DIGIT },
-  { re: /\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s(?:0?[1-9]|[12]\d|3[01])[/.](?:0?[1-9]|[12]\d|3[01])(?![\d/]|[.,]\d)/gi, score: 0.8, shape: SHAPE.DIGIT_SEP_DIGIT },
   // Month and year: "09/2026", "expires 12/2030".
   { re: /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/])/g, score: 0.7, shape: SHAPE.DIGIT_SEP_DIGIT },
   // A span of years: "2019-2022", "1998–2003".
   { re: new RegExp(`(?<![\\d-])${YEAR}\\s?[-–]\\s?${YEAR}(?![\\d-])`, 'g'), score: 0.7, shape: SHAPE.YEAR },
   // A day and a month in Spanish, French, German, Italian or Portuguese: "12 de marzo de 1994",
   // "15 mars", "3. März 2024".
-  { re: new RegExp(`(?<![\\p{L}\\d])${DAY}\\.?\\s(?:de\\s)?${FOREIGN_MONTH}(?:\\s(?:de\\s)?${YEAR})?(?![\\p{L}\\d])`, 'giu'), score: 0.85, month: true },
-  // "à 10h", "um 14 Uhr", "a las 9h30".
-  { re: /(?:^|\s)(?:à|a|at|um|ab|bis|vers|alle|las)\s((?:[01]?\d|2[0-3])(?:\s?uhr|h)(?:[0-5]\d)?)(?![\p{L}\d])/giu, score: 0.7, group: 1 },
+  { re: new RegExp(`(?<![\\p{L}\\d])${DAY}\\.?\\s(?:de\\s)?${FOREIGN_MONTH}(?:\\s(?:de\\s)?${YEAR})?(?![\\p{L}\\d])`, 'giu'), score: 0.85, month: true, pre: FOREIGN_MONTH_HINT },
   // Clock times: "14:30", "9.45pm", "7 am".
   // (Not a price, "$3.40", nor a version, "v20.11.1".)
   { re: new RegExp(`(?<![\\d:.$€£¥vV])${TIME}(?![\\d:]|\\.\\d)`, 'gi'), score: 0.6, shape: SHAPE.CLOCK },
@@ -142,9 +137,44 @@ function mergeAdjacent(text: string, found: PiiSpan[], out: PiiSpan[]): void {
   if (current) out.push(current);
 }
 
+/** "3/14", "22/05", "4.11." (German): a day and a month without a year. */
+const SHORT_DATE = /(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])(?:\/(?:0?[1-9]|[12]\d|3[01])|\.(?:0?[1-9]|1[0-2])\.)(?![\d/]|[.,]\d)/g;
+/** The word before a short date that makes it one ("on 3/14", "since 10/10", "exp 08/27"). */
+const SHORT_DATE_LEAD = /(?:^|[^a-z])(?:on|from|to|since|until|till|by|due|before|after|exp|expires?|expiry|expiring|thru|am|vom|bis)\s+$/;
+/** A weekday's short name before it, which is part of the date ("Mon 7/14"). */
+const SHORT_WEEKDAY = /(?:^|[^a-z])((?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s)$/;
+
+/**
+ * Short dates are found from their digits (Irregexp scans for those), then kept only after a
+ * word that announces a date: without one "3/4" is as likely a fraction or a ratio.
+ */
+function shortDates(input: ScanInput, found: PiiSpan[]): void {
+  const { text, lower } = input;
+  for (const m of execAll(SHORT_DATE, text)) {
+    const before = lower.slice(Math.max(0, m.index - 12), m.index);
+    const weekday = SHORT_WEEKDAY.exec(before);
+    if (weekday) found.push({ type: 'DATE_TIME', start: m.index - weekday[1]!.length, end: m.index + m[0].length, score: 0.8 });
+    else if (SHORT_DATE_LEAD.test(before)) found.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: 0.7 });
+  }
+}
+
+/** "10h", "14 Uhr", "9h30": an hour written the French or German way. */
+const HOUR_MARK = /(?<![\d:.])(?:[01]?\d|2[0-3])(?: ?uhr|h)(?:[0-5]\d)?(?![A-Za-z\d])/gi;
+/** The word before it that makes it a time ("à 10h", "um 14 Uhr", "a las 9h30"): "a 10h flight" is a duration. */
+const HOUR_LEAD = /(?:^|\s)(?:à|at|um|ab|bis|vers|alle|las)\s$/;
+
+function hourMarks(input: ScanInput, found: PiiSpan[]): void {
+  const { text, lower } = input;
+  for (const m of execAll(HOUR_MARK, text)) {
+    if (HOUR_LEAD.test(lower.slice(Math.max(0, m.index - 6), m.index))) found.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: 0.7 });
+  }
+}
+
 export function findDates(input: ScanInput, out: PiiSpan[]): void {
   const found: PiiSpan[] = [];
   collectDates(input, found);
+  if (input.hasDigit && input.features.shape & SHAPE.DIGIT_SEP_DIGIT) shortDates(input, found);
+  if (input.features.shape & SHAPE.DIGIT_H) hourMarks(input, found);
   if (hasWord(input, LEX.MONTH)) bareMonths(input, found);
   mergeAdjacent(input.text, found, out);
 }
@@ -158,6 +188,7 @@ function collectDates(input: ScanInput, out: PiiSpan[]): void {
     if (pattern.shape !== 0 && !(shapes & pattern.shape)) continue;
     if (pattern.month && !hasWord(input, LEX.MONTH)) continue;
     if (pattern.word !== 0 && !hasWord(input, pattern.word)) continue;
+    if (pattern.pre !== null && !pattern.pre.test(text)) continue;
     const group = pattern.group;
     for (const m of matchesOf(input, pattern)) {
       const start = group ? m.index + m[0].length - m[group]!.length : m.index;
@@ -178,7 +209,7 @@ const AGE_PATTERN_SPECS: readonly { re: RegExp; score: number; hint?: string; sh
   // ("15 yrs in audit", "5 yrs of experience" are durations.)
   { re: /\b(\d{1,3})\s?(?:y\/o|yo|y\.o\.|yrs?)(?![\w/])(?!\s+(?:in|of|at|with|for|experience|exp|ago|later|from|before|after)\b)/gi, score: 0.85, shape: SHAPE.DIGIT_Y },
   // "my dad is 72", "my grandmother Halina is 88": a relative's number after "is" is an age.
-  { re: /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|kid|child|baby|wife|husband|partner|brother|sister|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|nephew|niece|cousin|uncle|aunt|friend|boyfriend|girlfriend)(?:\s+\p{Lu}[\p{L}\p{M}'’-]+){0,2}\s+(?:is|was|turned|turns|just turned|will be)\s+(\d{1,3})\b(?!\s*(?:%|percent|kg|kilos?|lbs?|pounds|cm|km|miles|°|degrees|dollars|euros|minutes|hours|days|weeks|months|times|[.,]\d|\/|:))/giu, score: 0.8, shape: SHAPE.MSE_SPACE_DIGIT },
+  { re: /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|kid|child|baby|wife|husband|partner|brother|sister|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|nephew|niece|cousin|uncle|aunt|friend|boyfriend|girlfriend)(?:\s+\p{Lu}[\p{L}\p{M}'’-]+){0,2}\s+(?:is|was|turned|turns|just turned|will be)\s+(\d{1,3})\b(?!\s*(?:%|percent|kg|kilos?|lbs?|pounds|cm|km|miles|°|degrees|dollars|euros|minutes|hours|days|weeks|months|times|[.,]\d|\/|:))/giu, score: 0.8, shape: SHAPE.MSE_SPACE_DIGIT, startsAt: LEX.POSSESSIVE },
   { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: 'age' },
   { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85, hint: 'turn' },
   { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, shape: SHAPE.MSE_SPACE_DIGIT, startsAt: LEX.AGE_LEAD },
@@ -202,9 +233,11 @@ interface Pattern {
   word: number;
   startsAt: number;
   hint: string;
+  /** A cheaper test every text with a match passes, or null. */
+  pre: RegExp | null;
 }
 
-function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; hint?: string }): Pattern {
+function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; hint?: string; pre?: RegExp }): Pattern {
   return {
     re: spec.re,
     sticky: spec.startsAt !== undefined ? sticky(spec.re) : spec.re,
@@ -216,6 +249,7 @@ function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: b
     word: spec.word ?? 0,
     startsAt: spec.startsAt ?? 0,
     hint: spec.hint ?? '',
+    pre: spec.pre ?? null,
   };
 }
 
@@ -230,12 +264,14 @@ function matchesOf(input: ScanInput, p: Pattern): RegExpExecArray[] {
 /** "a 3 year old phone": the age of a thing or a pet, not of a person. */
 const THING_AFTER_OLD = /^[ \t-]+(?:phone|iphone|laptop|macbook|computer|pc|car|truck|bike|house|home|building|roof|boiler|tv|tablet|device|printer|battery|mattress|tree|bottle|wine|whisky|whiskey|cheese|account|company|business|brand|dog|cat|puppy|kitten|horse)s?\b/i;
 /** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
+/** What every match of OTHER_LANGUAGE_AGE has: a digit, blanks, the word for years (Irregexp scans for the digit). */
+const OTHER_LANGUAGE_AGE_HINT = /\d\s+(?:años|anos|ans|jahre|anni)\b/;
 const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem)\s+(\d{1,3})\s+(?:años|anos|ans|jahre|anni)(?![\p{L}])/giu;
 
 export function findAges(input: ScanInput, out: PiiSpan[]): void {
   const { lower, hasDigit, features, text } = input;
   if (!hasDigit) return;
-  if (lower.includes('años') || lower.includes('anos') || lower.includes(' ans') || lower.includes('jahre') || lower.includes('anni')) {
+  if ((lower.includes(' años') || lower.includes(' anos') || lower.includes(' ans') || lower.includes(' jahre') || lower.includes(' anni')) && OTHER_LANGUAGE_AGE_HINT.test(lower)) {
     for (const m of execAll(OTHER_LANGUAGE_AGE, text)) {
       const start = m.index + m[0].indexOf(m[1]!, m[0].search(/\d/));
       out.push({ type: 'AGE', start, end: start + m[1]!.length, score: 0.85 });

@@ -60,6 +60,8 @@ export const LEX = {
   RELATIVE_LEAD: 1 << 28,
   /** "in", "since", "born"…: the time words before a bare year in datetime.ts. */
   YEAR_LEAD: 1 << 29,
+  /** "my", "our", "his"…: the first words of the relative's-age pattern of datetime.ts. */
+  POSSESSIVE: 1 << 30,
 } as const;
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -128,9 +130,10 @@ function build(): Map<string, LexEntry> {
   mark([...STREET_PREFIXES].map(noDot), LEX.STREET_PREFIX);
   mark(['psc', 'unit', 'cmr', 'usns', 'usnv', 'uss', 'uscgc'], LEX.MILITARY);
   mark(['i', 'im', 'he', 'she', 'they', 'was', 'were', 'am'], LEX.AGE_LEAD);
+  mark(['my', 'our', 'his', 'her', 'their', 'your'], LEX.POSSESSIVE);
   // Each list is every first word of its pattern's alternatives, as the tokeniser cuts them
   // ("api_key" is "api", "accesskey" one word); the patterns are case-insensitive.
-  mark('password passwd passphrase pwd pass pin secret secretkey token api apikey access accesskey client clientsecret private privatekey auth bearer authorization'.split(' '), LEX.SECRET_LEAD);
+  mark('password passwd passphrase pwd pass pin secret secretkey token api apikey access accesskey client clientsecret private privatekey auth bearer authorization credential credentials'.split(' '), LEX.SECRET_LEAD);
   mark('yesterday today tomorrow tonight the last next this'.split(' '), LEX.RELATIVE_LEAD);
   mark('in since during from until till by before after around circa of year born founded established spring summer autumn fall winter early late mid back a an the'.split(' '), LEX.YEAR_LEAD);
   for (const [first, list] of buildGazetteer()) entry(first).gaz = list;

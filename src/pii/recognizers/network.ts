@@ -6,8 +6,18 @@ import { execAll, execAt, sticky } from './exec-all.js';
 const LOCAL_CHAR = /[\p{L}\p{N}._%+'-]/u;
 const DOMAIN_PART = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,24}/u;
 
-/** An "@" inside a URL's authority: the scheme's "//", then no blank, slash or other "@". */
-const URL_AUTHORITY_BEFORE = /[a-z][a-z0-9+.-]*:\/\/[^\s/@]*$/i;
+/** The "@" at `at` is inside a URL's authority: after "://", with no blank, slash or other "@" between. */
+function inUrlAuthority(text: string, at: number): boolean {
+  let k = at - 1;
+  const from = Math.max(0, at - 200);
+  while (k >= from) {
+    const c = text.charCodeAt(k);
+    if (c === 47) return k >= 2 && text.charCodeAt(k - 1) === 47 && text.charCodeAt(k - 2) === 58; // "://"
+    if (c === 64 || c === 32 || (c >= 9 && c <= 13)) return false;
+    k--;
+  }
+  return false;
+}
 
 /** Anchored on each "@" and grown outwards, which is far cheaper than a regex tried at every word. */
 export function findEmails({ text }: ScanInput, out: PiiSpan[]): void {
@@ -20,7 +30,7 @@ export function findEmails({ text }: ScanInput, out: PiiSpan[]): void {
     const domain = DOMAIN_PART.exec(text.slice(at + 1, at + 256));
     // "postgres://admin:secret@db.example.net": the user and password of a URL, then its host.
     // The host is reported as a domain; the password is a secret (secrets.ts).
-    const inUrl = URL_AUTHORITY_BEFORE.test(text.slice(Math.max(0, at - 200), at));
+    const inUrl = inUrlAuthority(text, at);
     if (inUrl && domain) out.push({ type: 'DOMAIN_NAME', start: at + 1, end: at + 1 + domain[0].length, score: 0.9 });
     else if (start < at && domain) out.push({ type: 'EMAIL_ADDRESS', start, end: at + 1 + domain[0].length, score: 1 });
     at = text.indexOf('@', at + 1);

@@ -1,8 +1,8 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { shannonEntropy } from '../validators.js';
-import { execAll, sticky } from './exec-all.js';
+import { execAll, execAt, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { execAtStarts, hasWord } from './shared.js';
+import { execAtStarts, hasWord, wordStarts } from './shared.js';
 
 /** Credentials recognisable by the prefix their issuer gives them. */
 const PREFIXED: readonly RegExp[] = [
@@ -29,10 +29,14 @@ const PREFIXED: readonly RegExp[] = [
 ];
 
 /** "POSTGRES_PASSWORD=…", "db_secret: …", "STRIPE_API_KEY=…": a configuration key naming a credential. */
-const CONFIG_ASSIGNMENT =
-  /\b[A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*[_.-](?:password|passwd|pass|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)(?:[_.-][A-Za-z0-9]+)*\s*[=:]\s*["']?([^\s"'`,;<>]{4,200})/gi;
-/** The password of a URL's user information: "postgres://admin:…@db.example.net". */
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]{3,200})@/gi;
+/**
+ * Tried from the credential word itself (a token of its own: "_" splits words), which must follow
+ * a key part and a "_", "." or "-" ("POSTGRES_" in "POSTGRES_PASSWORD").
+ */
+const CONFIG_ASSIGNMENT = /(?:password|passwd|pass|pwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|credentials?)(?:[_.-][A-Za-z0-9]+)*\s*[=:]\s*["']?([^\s"'`,;<>]{4,200})/iy;
+/** The password of a URL's user information, tried right after each "://": "postgres://admin:…@db.example.net". */
+const URL_PASSWORD = /[^\s/:@]+:([^\s/@]{3,200})@/y;
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /** "psycopg2.OperationalError", "requests.exceptions": a dotted name in code, not a random token. */
 const DOTTED_NAME = /\.(?:[A-Z][a-z]{2,})+$|\.[a-z]{4,}$/;
 
@@ -89,14 +93,20 @@ export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
       for (const m of execAll(pattern, text)) out.push({ type: 'SECRET', start: m.index, end: m.index + m[0].length, score: 0.99 });
     }
   }
-  if (lower.includes('://') && text.includes('@')) {
-    for (const m of execAll(URL_PASSWORD, text)) {
+  if (text.includes('@')) {
+    for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+      const m = execAt(URL_PASSWORD, text, at + 3);
+      if (!m) continue;
       const start = m.index + m[0].length - 1 - m[1]!.length;
       out.push({ type: 'SECRET', start, end: start + m[1]!.length, score: 0.9 });
     }
   }
   if (hasWord(input, LEX.SECRET_LABEL) && (text.includes('=') || text.includes(':'))) {
-    for (const m of execAll(CONFIG_ASSIGNMENT, text)) {
+    for (const at of wordStarts(input, LEX.SECRET_LEAD)) {
+      const joiner = at >= 2 ? text.charCodeAt(at - 1) : 0;
+      if (!(joiner === 95 || joiner === 46 || joiner === 45) || !isKeyChar(text.charCodeAt(at - 2))) continue;
+      const m = execAt(CONFIG_ASSIGNMENT, text, at);
+      if (!m) continue;
       const value = m[1]!.replace(/[.!?)]+$/, '');
       const start = m.index + m[0].length - m[1]!.length;
       out.push({ type: 'SECRET', start, end: start + value.length, score: 0.9 });

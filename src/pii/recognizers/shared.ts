@@ -12,13 +12,35 @@ let lookup: WordLookup | undefined;
  */
 export function tokensOf(input: ScanInput): Token[] {
   if (input.tokens) return input.tokens;
-  const summary: TokenSummary = { flags: 0, pieces: [] };
-  lookup ??= { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer, digitWords: lexHasDigitWords() };
+  const summary: TokenSummary = { flags: 0, pieces: [], keyTokens: [] };
+  lookup ??= { slot: lexSlot, flags: slotFlags, gazetteerFlag: LEX.GAZETTEER, gazetteer: slotGazetteer, digitWords: lexHasDigitWords(), keyFlags: KEY_FLAGS };
   const tokens = tokenize(input.text, input.lower, lookup, summary);
   input.tokens = tokens;
   input.wordFlags = summary.flags;
   input.wordPieces = summary.pieces;
+  input.keyTokens = summary.keyTokens;
   return tokens;
+}
+
+/**
+ * The flags wordsWith and wordStarts may be asked about: the words other recognisers key their
+ * patterns on. The tokeniser lists the tokens that have one, so a long document's other tokens
+ * (most of them) are not visited once per question.
+ */
+const KEY_FLAGS =
+  LEX.WEEKDAY | LEX.RELATIVE_DAY | LEX.AGO | LEX.MONTH | LEX.SECRET_LABEL | LEX.ZIP_LABEL | LEX.LICENSE_LABEL | LEX.STREET_SUFFIX | LEX.STRONG_STREET_SUFFIX |
+  LEX.STREET_PREFIX | LEX.MILITARY | LEX.AGE_LEAD | LEX.SECRET_LEAD | LEX.RELATIVE_LEAD | LEX.YEAR_LEAD | LEX.POSSESSIVE;
+
+/** The tokens that have one of `flags` (which must be among KEY_FLAGS), in text order. */
+function keyTokensWith(input: ScanInput, flags: number): Token[] {
+  if ((flags & ~KEY_FLAGS) !== 0) throw new Error('wordsWith/wordStarts: flags outside KEY_FLAGS');
+  const tokens = tokensOf(input);
+  const found: Token[] = [];
+  for (const k of input.keyTokens!) {
+    const t = tokens[k]!;
+    if (t.flags & flags) found.push(t);
+  }
+  return found;
 }
 
 const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
@@ -31,11 +53,9 @@ const codeAt = (text: string, i: number) => (i >= 0 && i < text.length ? text.ch
  * among the listed words, without running it over the whole text.
  */
 export function wordsWith(input: ScanInput, flags: number): number[] {
-  const tokens = tokensOf(input);
   const { text } = input;
   const found: number[] = [];
-  for (const t of tokens) {
-    if ((t.flags & flags) === 0) continue;
+  for (const t of keyTokensWith(input, flags)) {
     let plain = !isAsciiWordChar(codeAt(text, t.start - 1)) && !isAsciiWordChar(codeAt(text, t.end));
     for (let k = t.start; k < t.end && plain; k++) {
       const c = text.charCodeAt(k);
@@ -77,9 +97,8 @@ export function hasWord(input: ScanInput, flags: number): boolean {
  * with such a word are tried only there.
  */
 export function wordStarts(input: ScanInput, flags: number): number[] {
-  const tokens = tokensOf(input);
   const starts: number[] = [];
-  for (const t of tokens) if (t.flags & flags) starts.push(t.start);
+  for (const t of keyTokensWith(input, flags)) starts.push(t.start);
   const pieces = input.wordPieces!;
   let extra = false;
   for (let p = 0; p < pieces.length; p += 3) {

@@ -73,6 +73,8 @@ export interface WordLookup {
   gazetteer(slot: number): readonly Entry[] | undefined;
   /** Some listed word has an ASCII digit; when none has, words with digits are not looked up. */
   digitWords: boolean;
+  /** The flags recognisers look words up by (wordsWith, wordStarts): their tokens are listed in the summary. */
+  keyFlags: number;
 }
 
 /** FNV-1a over the lower-cased word, the hash the lexicon is keyed by (computed while classifying). */
@@ -137,6 +139,8 @@ function afterSentenceGap(text: string, from: number, at: number): boolean {
 export interface TokenSummary {
   flags: number;
   pieces: number[];
+  /** Indices of the tokens with one of `WordLookup.keyFlags`, in text order. */
+  keyTokens: number[];
 }
 
 /** FNV-1a step for one lower-case character code. */
@@ -249,6 +253,7 @@ export function tokenize(source: string, lowerText?: string, lookup?: WordLookup
     tokens.push(new Token(source, lower, start, end, cap, upper, alpha, initial, flags, gaz, plain));
     if (summary) {
       summary.flags |= flags;
+      if (flags & lookup!.keyFlags) summary.keyTokens.push(tokens.length - 1);
       if (!plain && lookup) addPieces(text, lower, start, end, lookup, summary);
     }
     prevEnd = end;
