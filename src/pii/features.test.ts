@@ -28,6 +28,7 @@ const SHAPE_REGEX: [keyof typeof SHAPE, RegExp, boolean][] = [
   ['FIVE_DIGITS', /\d{5}/, false],
   ['WORD_SPACE_DIGIT', /[\p{L}\p{M}.][ \t]+\d/u, false],
   ['DIGIT_H', /\d(?:h| u)/, true],
+  ['DIGIT_SPACE_AJ', /\d\s[aj]/, true],
 ];
 
 function randomStrings(count: number, alphabet: string, seed = 7): string[] {
@@ -45,7 +46,7 @@ function randomStrings(count: number, alphabet: string, seed = 7): string[] {
 
 describe('textFeatures', () => {
   const samples = [
-    ...randomStrings(20000, 'aAmMsSeEpPyYhHuU0123456789 \t\n.-/:,GIRxé’\'_@+=0s'),
+    ...randomStrings(20000, 'aAjJmMsSeEpPyYhHuU0123456789 \t\n.-/:,GIRxé’\'_@+=0s'),
     'born 1984-05-01', 'at 7 a.m.', 'the 90s', 'I am 25', 'GB29 NWBK', 'see example.com', 'SW1A 1AA', 'Hauptstraße 5', 'zip 12345',
   ];
 

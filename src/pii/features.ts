@@ -42,6 +42,8 @@ export const SHAPE = {
   ASCII_LOWER: 131072,
   /** A digit, then "h" or "H", or a blank and "u" or "U" ("10h", "14 Uhr"). */
   DIGIT_H: 262144,
+  /** A digit, white space, then "a" or "j" (any case): "31 años", "31 ans", "31 Jahre", "31 anni". */
+  DIGIT_SPACE_AJ: 524288,
 } as const;
 
 export interface TextFeatures {
@@ -155,6 +157,7 @@ export function textFeatures(text: string): TextFeatures {
       let ch = next;
       if (ch < 128 ? CLASS[ch]! & SPACE : NON_ASCII_SPACE.test(text.charAt(k))) ch = codeAt(text, n, ++k);
       const lowerCh = ch | 0x20;
+      if (k > i + 1 && (lowerCh === 97 || lowerCh === 106) && ch >= 65) shape |= SHAPE.DIGIT_SPACE_AJ;
       if (lowerCh === 121 && ch >= 65) shape |= SHAPE.DIGIT_Y;
       if ((lowerCh === 97 || lowerCh === 112) && ch >= 65) {
         let m = codeAt(text, n, k + 1);

@@ -31,16 +31,11 @@ const KEY_FLAGS =
   LEX.WEEKDAY | LEX.RELATIVE_DAY | LEX.AGO | LEX.MONTH | LEX.SECRET_LABEL | LEX.ZIP_LABEL | LEX.LICENSE_LABEL | LEX.STREET_SUFFIX | LEX.STRONG_STREET_SUFFIX |
   LEX.STREET_PREFIX | LEX.MILITARY | LEX.AGE_LEAD | LEX.SECRET_LEAD | LEX.RELATIVE_LEAD | LEX.YEAR_LEAD | LEX.POSSESSIVE;
 
-/** The tokens that have one of `flags` (which must be among KEY_FLAGS), in text order. */
-function keyTokensWith(input: ScanInput, flags: number): Token[] {
+/** The indices of the tokens that may have one of `flags`, which must be among KEY_FLAGS. */
+function keyTokens(input: ScanInput, flags: number): number[] {
   if ((flags & ~KEY_FLAGS) !== 0) throw new Error('wordsWith/wordStarts: flags outside KEY_FLAGS');
-  const tokens = tokensOf(input);
-  const found: Token[] = [];
-  for (const k of input.keyTokens!) {
-    const t = tokens[k]!;
-    if (t.flags & flags) found.push(t);
-  }
-  return found;
+  if (input.keyTokens === undefined) tokensOf(input);
+  return input.keyTokens!;
 }
 
 const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
@@ -55,7 +50,11 @@ const codeAt = (text: string, i: number) => (i >= 0 && i < text.length ? text.ch
 export function wordsWith(input: ScanInput, flags: number): number[] {
   const { text } = input;
   const found: number[] = [];
-  for (const t of keyTokensWith(input, flags)) {
+  const keys = keyTokens(input, flags);
+  const tokens = input.tokens!;
+  for (let i = 0; i < keys.length; i++) {
+    const t = tokens[keys[i]!]!;
+    if ((t.flags & flags) === 0) continue;
     let plain = !isAsciiWordChar(codeAt(text, t.start - 1)) && !isAsciiWordChar(codeAt(text, t.end));
     for (let k = t.start; k < t.end && plain; k++) {
       const c = text.charCodeAt(k);
@@ -98,7 +97,12 @@ export function hasWord(input: ScanInput, flags: number): boolean {
  */
 export function wordStarts(input: ScanInput, flags: number): number[] {
   const starts: number[] = [];
-  for (const t of keyTokensWith(input, flags)) starts.push(t.start);
+  const keys = keyTokens(input, flags);
+  const tokens = input.tokens!;
+  for (let i = 0; i < keys.length; i++) {
+    const t = tokens[keys[i]!]!;
+    if (t.flags & flags) starts.push(t.start);
+  }
   const pieces = input.wordPieces!;
   let extra = false;
   for (let p = 0; p < pieces.length; p += 3) {
