@@ -6,6 +6,7 @@ import { printTable, recordResult } from '../support.js';
 import { loadDevSet, toDatasetType, DEV_SET_PATH, type Sample } from './dataset.js';
 import { loadPeers } from './peers.js';
 import { Scoreboard, metrics, type Span } from './score.js';
+import { resolveChatSet } from './chat-score.js';
 
 /**
  * `npm run bench -- pii` (or `node bin/run-ts.js bench/pii/run.ts`): span-level precision, recall
@@ -22,6 +23,8 @@ interface SystemResult {
   version: string;
   error?: string;
   board?: Scoreboard;
+  /** The same system on the chat-style set (chat-set.ts), written for this project. */
+  chatBoard?: Scoreboard;
   messageMBps?: number;
   bulkMBps?: number;
 }
@@ -85,7 +88,8 @@ export async function run(args: string[] = []): Promise<void> {
   const ours: Detect = (text) => engine.detect(text).map((p) => ({ type: toDatasetType(p.type), start: p.start, end: p.end }));
 
   const systems: SystemResult[] = [];
-  const oursResult: SystemResult = { name: 'custos', version: 'this tree', board: await score(samples, ours) };
+  const chat = resolveChatSet();
+  const oursResult: SystemResult = { name: 'custos', version: 'this tree', board: await score(samples, ours), chatBoard: await score(chat, ours) };
   oursResult.messageMBps = await throughput(texts, ours, seconds);
   oursResult.bulkMBps = await throughput([document], ours, seconds);
   systems.push(oursResult);
@@ -97,7 +101,7 @@ export async function run(args: string[] = []): Promise<void> {
     }
     try {
       const detect: Detect = (text) => peer.detect(text);
-      const result: SystemResult = { name: peer.name, version: peer.version, board: await score(samples, detect) };
+      const result: SystemResult = { name: peer.name, version: peer.version, board: await score(samples, detect), chatBoard: await score(chat, detect) };
       result.messageMBps = await throughput(texts, detect, seconds);
       result.bulkMBps = await throughput([document], detect, seconds);
       systems.push(result);
@@ -113,6 +117,15 @@ export async function run(args: string[] = []): Promise<void> {
       const o = metrics(s.board.overall);
       const a = metrics(s.board.agnostic);
       return { system: `${s.name} ${s.version}`, precision: fmt(o.precision), recall: fmt(o.recall), F2: fmt(o.f2), 'F2 any type': fmt(a.f2), 'MB/s per message': fmt(s.messageMBps, 2), 'MB/s bulk': fmt(s.bulkMBps, 2), note: '' };
+    }),
+  );
+
+  console.log(`\nThe chat-style set: ${chat.length} messages written for this project (bench/pii/chat-set.ts, a second development set), same scoring\n`);
+  printTable(
+    systems.map((s) => {
+      if (!s.chatBoard) return { system: `${s.name} ${s.version}`, precision: '-', recall: '-', F2: '-', 'F2 any type': '-' };
+      const o = metrics(s.chatBoard.overall);
+      return { system: `${s.name} ${s.version}`, precision: fmt(o.precision), recall: fmt(o.recall), F2: fmt(o.f2), 'F2 any type': fmt(metrics(s.chatBoard.agnostic).f2) };
     }),
   );
 
@@ -137,6 +150,7 @@ export async function run(args: string[] = []): Promise<void> {
           overall: roundAll(metrics(s.board.overall)),
           typeAgnostic: roundAll(metrics(s.board.agnostic)),
           perType: Object.fromEntries(goldTypes.map((t) => [t, roundAll(metrics(s.board!.byType.get(t) ?? { tp: 0, predicted: 0, gold: 0 }))])),
+          ...(s.chatBoard ? { chatSet: { overall: roundAll(metrics(s.chatBoard.overall)), typeAgnostic: roundAll(metrics(s.chatBoard.agnostic)) } } : {}),
           mbPerSecondPerMessage: round(s.messageMBps ?? 0, 2),
           mbPerSecondBulk: round(s.bulkMBps ?? 0, 2),
         }
