@@ -258,6 +258,11 @@ describe('P31 PII detectors', () => {
     expect(found('help me write a msg to ahmad saying sorry', 'PERSON')).toEqual(['ahmad']);
   });
 
+  it('PERSON: accented spellings of listed names ("Nguyễn", "Phạm")', () => {
+    expect(found('Write a thank you note to Nguyễn Thị Lan for hosting us', 'PERSON')).toEqual(['Nguyễn Thị Lan']);
+    expect(found('Write a thank you note to Nguyen Thi Lan for hosting us', 'PERSON')).toEqual(['Nguyen Thi Lan']);
+  });
+
   it('ORGANIZATION: firms written with "&", not headings made of ordinary words', () => {
     expect(found('The meeting with Johnson & Johnson is at 3pm', 'ORGANIZATION')).toEqual(['Johnson & Johnson']);
     expect(found('I sent it to Smith & Sons Ltd yesterday', 'ORGANIZATION')).toEqual(['Smith & Sons Ltd']);

@@ -245,7 +245,9 @@ export function tokenize(source: string, lowerText?: string, lookup?: WordLookup
       upper = alpha && value.length > 1 && value === upperCased && value !== lowerValue;
     }
     // A word with an ASCII digit (alpha false) is in no list: no probe for "2024" or "4B".
-    const slot = lookup && (alpha || lookup.digitWords) ? lookup.slot(lower, start, end, h | 1) : -1;
+    let slot = lookup && (alpha || lookup.digitWords) ? lookup.slot(lower, start, end, h | 1) : -1;
+    // "Nguyễn", "Müller", "José": a word with accents the lists do not have is looked up without them.
+    if (slot < 0 && !ascii && lookup) slot = foldedSlot(lower, start, end, lookup);
     const flags = slot < 0 ? 0 : lookup!.flags(slot);
     const gaz = slot >= 0 && flags & lookup!.gazetteerFlag ? lookup!.gazetteer(slot) : undefined;
     // A possessive "'s" cut off above does not make the word joined ("Anna's" is plain "Anna").
@@ -259,6 +261,19 @@ export function tokenize(source: string, lowerText?: string, lookup?: WordLookup
     prevEnd = end;
   }
   return tokens;
+}
+
+const MARKS = /\p{M}/gu;
+/** Letters that are not a base letter plus marks, spelled as the lists spell them. */
+const FOLD: Record<string, string> = { đ: 'd', ð: 'd', ø: 'o', ł: 'l', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i', þ: 'th' };
+const FOLDABLE = /[đðøłßæœıþ]/g;
+
+/** The slot of the word at [start, end) of `lower` with its accents removed, or -1 (also when nothing was removed). */
+function foldedSlot(lower: string, start: number, end: number, lookup: WordLookup): number {
+  const word = lower.slice(start, end);
+  const folded = word.normalize('NFD').replace(MARKS, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
+  if (folded === word || !/^[a-z'’-]+$/.test(folded)) return -1;
+  return lookup.slot(folded, 0, folded.length, wordHash(folded, 0, folded.length));
 }
 
 /**
