@@ -40,6 +40,12 @@ describe('P31 PII detectors', () => {
     expect(found('office 212-555-0199 ext. 42', 'PHONE_NUMBER')).toEqual(['212-555-0199 ext. 42']);
   });
 
+  it('PHONE_NUMBER: national numbers with a long last group, context words of other languages', () => {
+    expect(found('Ich heiße Lena, Tel. 0151 23456789', 'PHONE_NUMBER')).toEqual(['0151 23456789']);
+    expect(found('I paid 0151 23456789 euros', 'PHONE_NUMBER')).toEqual([]);
+    expect(found('我叫李明, 电话 138 0013 8000', 'PHONE_NUMBER')).toEqual(['138 0013 8000']);
+  });
+
   it('PHONE_NUMBER: not years, prices, counts or dates', () => {
     expect(found('In 2019 we sold 1200 units for $450000', 'PHONE_NUMBER')).toEqual([]);
     expect(found('the meeting is on 2024-03-05 at 10:30', 'PHONE_NUMBER')).toEqual([]);

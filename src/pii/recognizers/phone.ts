@@ -11,7 +11,7 @@ const CANDIDATE = /(?<![\w+/.-])(?:\+|00)?\d{1,4}(?:[ \t.-]?\(\d{1,5}\)|\(0\)|[ 
 const PAREN_START = /(?<![\w+/.-])\(\+?\d{1,5}\)[ \t.-]?\d{2,5}(?:[ \t.-]?\d{2,5}){1,3}(?![\w/]|[.-]\d)/g;
 
 const PHONE_CONTEXT =
-  /\b(?:phone|phones|tel|telephone|mobile|cell|cellphone|fax|call|calling|called|ring|text|sms|whatsapp|number|contact|reach|dial|office|desk|hotline|answering|messages|registered|landline|extension|ext)\b/;
+  /\b(?:phone|phones|tel|telephone|mobile|cell|cellphone|fax|call|calling|called|ring|text|sms|whatsapp|number|contact|reach|dial|office|desk|hotline|answering|messages|registered|landline|extension|ext|telefon|telefono|teléfono|telefone|téléphone|tél|handy|móvil|movil|celular|tlf|puhelin|numéro|número|nummer|rufnummer)\b|电话|手机|電話|携帯|전화|điện thoại|هاتف|جوال|телефон|тел\./;
 
 function validSomewhere(value: string, digits: string): boolean {
   const normalized = value.startsWith('00') ? '+' + digits.slice(2) : value;
@@ -35,6 +35,8 @@ function score(text: string, lower: string, start: number, value: string): numbe
   if (international) s = 0.55;
   else if (nanp) s = 0.6;
   else if (separated && groups.every((g) => g.length <= 5) && groups.length <= 6) s = n >= 9 ? 0.45 : 0.35;
+  // A trunk prefix and one long group ("0151 23456789") is a national number only with its word.
+  else if (groups.length === 2 && groups[0]!.startsWith('0') && groups[0]!.length <= 5 && groups[1]!.length <= 8) s = 0.3;
   else if (!separated && n >= 10 && n <= 12) s = 0.3;
   else s = 0.15;
   if (context) s += 0.3;
@@ -42,7 +44,7 @@ function score(text: string, lower: string, start: number, value: string): numbe
   // answer); a national number with a trunk "0" is judged by its shape.
   if (international) s += validSomewhere(value, digits) ? 0.2 : 0;
   else if (s >= 0.3 && s < 0.5) {
-    if (digits.startsWith('0') && n >= 9 && n <= 11 && separated) s += 0.1;
+    if (digits.startsWith('0') && n >= 9 && n <= 12 && separated) s += 0.1;
   }
   // Digits glued to letters ("Apt 12 345") or sitting in a sentence of numbers are weaker.
   const prev = text[start - 1];
