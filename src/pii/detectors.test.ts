@@ -264,6 +264,15 @@ describe('P31 PII detectors', () => {
     expect(found('help me write a msg to ahmad saying sorry', 'PERSON')).toEqual(['ahmad']);
   });
 
+  it('PERSON: lower-case names inside text with capitals, with a word that introduces them', () => {
+    expect(found('Can you ask sarah about the API keys?', 'PERSON')).toEqual(['sarah']);
+    expect(found('Meeting with john and priya at 3pm on Friday', 'PERSON')).toEqual(['john', 'priya']);
+    expect(found('The PR by john smith broke CI', 'PERSON')).toEqual(['john smith']);
+    // No introducing word: a lower-case given name alone stays unreported in text with capitals.
+    expect(found('The sarah package on NPM is deprecated', 'PERSON')).toEqual([]);
+    expect(found('I will ask Grace, and will tell the Team', 'PERSON')).toEqual(['Grace']);
+  });
+
   it('PERSON: accented spellings of listed names ("Nguyễn", "Phạm")', () => {
     expect(found('Write a thank you note to Nguyễn Thị Lan for hosting us', 'PERSON')).toEqual(['Nguyễn Thị Lan']);
     expect(found('Write a thank you note to Nguyen Thi Lan for hosting us', 'PERSON')).toEqual(['Nguyen Thi Lan']);

@@ -632,6 +632,30 @@ function caselessPass(c: Ctx): void {
   }
 }
 
+/** A listed given name written in lower case that is not also a word ("sarah", not "will" or "grace"). */
+const plainGivenName = (t: Token) => t.alpha && !t.cap && t.length >= 3 && isFirstName(t) && !has(t, LEX.AMBIGUOUS_FIRST) && !isCommon(t);
+
+/**
+ * Chat writes names in lower case inside text that has capitals ("Can you ask sarah about the
+ * API?"): a listed given name in lower case is a person after a word that introduces one ("ask",
+ * "my boss", "told"), before a listed surname, or beside another such name ("john and priya").
+ */
+function lowerCaseNamePass(c: Ctx): void {
+  const { tokens, text } = c;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (c.used[i] || !plainGivenName(t)) continue;
+    const next = tokens[i + 1];
+    const withSurname = next !== undefined && !c.used[i + 1] && joined(c, t, next) && !next.cap && next.alpha && isSurname(next) && !isCommon(next);
+    const partner = tokens[i + 2];
+    const pair = next?.lower === 'and' && partner !== undefined && plainGivenName(partner) && isListGap(text, t.end, partner.start);
+    const prevPair = i >= 2 && tokens[i - 1]!.lower === 'and' && plainGivenName(tokens[i - 2]!) && isListGap(text, tokens[i - 2]!.end, t.start);
+    if (!withSurname && !pair && !prevPair && !precededBy(c.lower, t.start, STRONG_PERSON) && !precededBy(c.lower, t.start, RELATION)) continue;
+    emit(c, 'PERSON', i, withSurname ? i + 1 : i, 0.6);
+    if (withSurname) i++;
+  }
+}
+
 /** "Anna, Ben and Carl": a word listed among names is a name too. */
 function listPass(c: Ctx): void {
   const { tokens, text } = c;
@@ -827,7 +851,10 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   if (!caseless && text.includes('&')) ampersandOrgPass(c);
   if (flags & LEX.GAZETTEER) gazetteerPass(c);
   if (caseless) caselessPass(c);
-  else chunkPass(c);
+  else {
+    chunkPass(c);
+    if (flags & LEX.FIRST) lowerCaseNamePass(c);
+  }
   listPass(c);
   propagationPass(c);
   if (flags & LEX.JOB_HEAD) jobTitlePass(c);
