@@ -44,6 +44,8 @@ export const SHAPE = {
   DIGIT_H: 262144,
   /** A digit, white space, then "a" or "j" (any case): "31 años", "31 ans", "31 Jahre", "31 anni". */
   DIGIT_SPACE_AJ: 524288,
+  /** A digit up to three characters before a comma, then a blank and a digit ("Allee 9, 10435"). */
+  NUMBER_COMMA_NUMBER: 1048576,
 } as const;
 
 export interface TextFeatures {
@@ -125,6 +127,9 @@ export function textFeatures(text: string): TextFeatures {
       if (++opaqueRun > maxOpaqueRun) maxOpaqueRun = opaqueRun;
     } else opaqueRun = 0;
     if (c === 58) colons++;
+    else if (c === 44 && i + 2 < n && (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 9) && isDigit(text.charCodeAt(i + 2))) {
+      if ((i >= 1 && isDigit(text.charCodeAt(i - 1))) || (i >= 2 && isDigit(text.charCodeAt(i - 2))) || (i >= 3 && isDigit(text.charCodeAt(i - 3)))) shape |= SHAPE.NUMBER_COMMA_NUMBER;
+    }
     if (cls & DIGIT) {
       digits++;
       if (digitRun === 0) lettersBeforeDigits = letterRun;

@@ -344,7 +344,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
   }
   // "Kastanienallee 9, 10435 Berlin", "ul. Marszałkowska 14, 00-626 Warszawa": after a house
   // number and a comma, a postcode and a capitalised town (the order of most of Europe).
-  if (!caseless && (shape & SHAPE.WORD_SPACE_DIGIT || shape & SHAPE.DIGIT_SEP_DIGIT)) {
+  if (!caseless && shape & SHAPE.NUMBER_COMMA_NUMBER) {
     for (const m of execAll(POSTCODE_TOWN, text)) {
       const start = m.index + m[0].length - m[1]!.length - 1 - m[2]!.length;
       out.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.7 });
