@@ -68,25 +68,32 @@ export function checkChatSet(samples: readonly ChatSample[] = CHAT_SET): string[
   return problems;
 }
 
-/** The set must not reuse the dev set's texts or structured values (checked when the dev set is present). */
-export function checkAgainstDevSet(samples: readonly ChatSample[] = CHAT_SET): string[] {
-  const dev = loadDevSet();
-  if (!dev) return [];
-  const devText = dev.map((d) => d.text).join('\n');
-  const structured = new Set(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS', 'DOMAIN_NAME', 'STREET_ADDRESS', 'SECRET', 'US_DRIVER_LICENSE']);
+const STRUCTURED = new Set(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS', 'DOMAIN_NAME', 'STREET_ADDRESS', 'SECRET', 'US_DRIVER_LICENSE']);
+
+/** Samples whose text, or one of whose structured values, occurs in `otherTexts` (named `otherName`). */
+export function checkAgainstTexts(samples: readonly ChatSample[], otherTexts: readonly string[], otherName: string): string[] {
+  const other = otherTexts.join('\n');
   const problems: string[] = [];
   samples.forEach((s, index) => {
-    if (devText.includes(s.text)) problems.push(`sample ${index}: text occurs in the dev set`);
+    if (other.includes(s.text)) problems.push(`sample ${index}: text occurs in the ${otherName}`);
     for (const e of s.entities) {
-      if (structured.has(e.type) && devText.includes(e.value)) problems.push(`sample ${index}: ${e.type} ${JSON.stringify(e.value)} occurs in the dev set`);
+      if (STRUCTURED.has(e.type) && other.includes(e.value)) problems.push(`sample ${index}: ${e.type} ${JSON.stringify(e.value)} occurs in the ${otherName}`);
     }
   });
   return problems;
 }
 
-type Detect = (text: string) => Span[] | Promise<Span[]>;
+/** The set must not reuse the dev set's texts or structured values (checked when the dev set is present). */
+export function checkAgainstDevSet(samples: readonly ChatSample[] = CHAT_SET): string[] {
+  const dev = loadDevSet();
+  if (!dev) return [];
+  return checkAgainstTexts(samples, dev.map((d) => d.text), 'dev set');
+}
 
-async function score(data: readonly ResolvedSample[], detect: Detect, focus?: string) {
+export type Detect = (text: string) => Span[] | Promise<Span[]>;
+
+/** Scores `detect` on resolved samples; with `focus`, also lists that type's FP and FN. */
+export async function score(data: readonly ResolvedSample[], detect: Detect, focus?: string) {
   const board = new Scoreboard();
   const errors: string[] = [];
   const show = (text: string, start: number, end: number) => JSON.stringify(text.slice(start, end));
@@ -111,7 +118,8 @@ async function score(data: readonly ResolvedSample[], detect: Detect, focus?: st
   return { board, errors };
 }
 
-function print(board: Scoreboard) {
+/** Prints P/R/F2 per type, overall and type-agnostic. */
+export function print(board: Scoreboard) {
   for (const [type, c] of [...board.byType.entries()].sort()) {
     const m = metrics(c);
     console.log(`${type.padEnd(18)} P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F2 ${m.f2.toFixed(3)}  tp ${c.tp} pred ${c.predicted} gold ${c.gold}`);
