@@ -7,6 +7,7 @@ import { loadDevSet, toDatasetType, DEV_SET_PATH, type Sample } from './dataset.
 import { loadPeers } from './peers.js';
 import { Scoreboard, metrics, type Span } from './score.js';
 import { resolveChatSet } from './chat-score.js';
+import { CHAT_HOLDOUT } from './chat-holdout.js';
 
 /**
  * `npm run bench -- pii` (or `node bin/run-ts.js bench/pii/run.ts`): span-level precision, recall
@@ -25,6 +26,8 @@ interface SystemResult {
   board?: Scoreboard;
   /** The same system on the chat-style set (chat-set.ts), written for this project. */
   chatBoard?: Scoreboard;
+  /** And on the held-out chat-style set (chat-holdout.ts), never read for errors. */
+  holdoutBoard?: Scoreboard;
   messageMBps?: number;
   bulkMBps?: number;
 }
@@ -89,7 +92,8 @@ export async function run(args: string[] = []): Promise<void> {
 
   const systems: SystemResult[] = [];
   const chat = resolveChatSet();
-  const oursResult: SystemResult = { name: 'custos', version: 'this tree', board: await score(samples, ours), chatBoard: await score(chat, ours) };
+  const holdout = resolveChatSet(CHAT_HOLDOUT);
+  const oursResult: SystemResult = { name: 'custos', version: 'this tree', board: await score(samples, ours), chatBoard: await score(chat, ours), holdoutBoard: await score(holdout, ours) };
   oursResult.messageMBps = await throughput(texts, ours, seconds);
   oursResult.bulkMBps = await throughput([document], ours, seconds);
   systems.push(oursResult);
@@ -101,7 +105,7 @@ export async function run(args: string[] = []): Promise<void> {
     }
     try {
       const detect: Detect = (text) => peer.detect(text);
-      const result: SystemResult = { name: peer.name, version: peer.version, board: await score(samples, detect), chatBoard: await score(chat, detect) };
+      const result: SystemResult = { name: peer.name, version: peer.version, board: await score(samples, detect), chatBoard: await score(chat, detect), holdoutBoard: await score(holdout, detect) };
       result.messageMBps = await throughput(texts, detect, seconds);
       result.bulkMBps = await throughput([document], detect, seconds);
       systems.push(result);
@@ -120,14 +124,19 @@ export async function run(args: string[] = []): Promise<void> {
     }),
   );
 
+  const chatTable = (pick: (s: SystemResult) => Scoreboard | undefined) =>
+    printTable(
+      systems.map((s) => {
+        const board = pick(s);
+        if (!board) return { system: `${s.name} ${s.version}`, precision: '-', recall: '-', F2: '-', 'F2 any type': '-' };
+        const o = metrics(board.overall);
+        return { system: `${s.name} ${s.version}`, precision: fmt(o.precision), recall: fmt(o.recall), F2: fmt(o.f2), 'F2 any type': fmt(metrics(board.agnostic).f2) };
+      }),
+    );
   console.log(`\nThe chat-style set: ${chat.length} messages written for this project (bench/pii/chat-set.ts, a second development set), same scoring\n`);
-  printTable(
-    systems.map((s) => {
-      if (!s.chatBoard) return { system: `${s.name} ${s.version}`, precision: '-', recall: '-', F2: '-', 'F2 any type': '-' };
-      const o = metrics(s.chatBoard.overall);
-      return { system: `${s.name} ${s.version}`, precision: fmt(o.precision), recall: fmt(o.recall), F2: fmt(o.f2), 'F2 any type': fmt(metrics(s.chatBoard.agnostic).f2) };
-    }),
-  );
+  chatTable((s) => s.chatBoard);
+  console.log(`\nThe held-out chat-style set: ${holdout.length} messages written for this project (bench/pii/chat-holdout.ts), never read for errors\n`);
+  chatTable((s) => s.holdoutBoard);
 
   const goldTypes = [...new Set(samples.flatMap((s) => s.spans.map((g) => g.type)))].sort();
   console.log('\nF2 per entity type (precision / recall for ours)\n');
@@ -151,6 +160,7 @@ export async function run(args: string[] = []): Promise<void> {
           typeAgnostic: roundAll(metrics(s.board.agnostic)),
           perType: Object.fromEntries(goldTypes.map((t) => [t, roundAll(metrics(s.board!.byType.get(t) ?? { tp: 0, predicted: 0, gold: 0 }))])),
           ...(s.chatBoard ? { chatSet: { overall: roundAll(metrics(s.chatBoard.overall)), typeAgnostic: roundAll(metrics(s.chatBoard.agnostic)) } } : {}),
+          ...(s.holdoutBoard ? { chatHoldout: { overall: roundAll(metrics(s.holdoutBoard.overall)), typeAgnostic: roundAll(metrics(s.holdoutBoard.agnostic)) } } : {}),
           mbPerSecondPerMessage: round(s.messageMBps ?? 0, 2),
           mbPerSecondBulk: round(s.bulkMBps ?? 0, 2),
         }
