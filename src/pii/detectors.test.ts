@@ -286,6 +286,17 @@ describe('P31 PII detectors', () => {
     expect(found('Genres: Action & Adventure, Kids & Family', 'ORGANIZATION')).toEqual([]);
   });
 
+  it('TITLE: "VP of Sales", "Chief Technology Officer", capitalised job titles, "my role is", "I am the CEO"', () => {
+    expect(found('She was promoted to VP of Sales last month', 'TITLE')).toEqual(['VP of Sales']);
+    expect(found('Jane is our new Chief Technology Officer', 'TITLE')).toEqual(['Chief Technology Officer']);
+    expect(found('Write a bio: Senior Software Engineer at Google', 'TITLE')).toEqual(['Senior Software Engineer']);
+    expect(found('Write a bio: Senior Software Engineer at Google', 'ORGANIZATION')).toEqual(['Google']);
+    expect(found('my role is data scientist', 'TITLE')).toEqual(['data scientist']);
+    expect(found('I am the CEO of a small startup', 'TITLE')).toEqual(['CEO']);
+    expect(found('she sat at the head of the table', 'TITLE')).toEqual([]);
+    expect(found('I bank with Monzo', 'ORGANIZATION')).toEqual(['Monzo']);
+  });
+
   it('TITLE: a post sought or held, a role before its holder, a lower-case honorific in chat', () => {
     expect(found('write a cover letter for a senior data engineer position at Zalando', 'TITLE')).toEqual(['senior data engineer']);
     expect(found('Summary: Product Manager at Flipkart in Bengaluru', 'TITLE')).toEqual(['Product Manager']);

@@ -4,6 +4,7 @@ import { lookupAt } from './gazetteer.js';
 import { LEX, lexicon } from './lexicon.js';
 import { contextTest, precededBy } from './context-words.js';
 import { tokensOf } from './shared.js';
+import { execAll } from './exec-all.js';
 import type { Token } from './tokens.js';
 
 /**
@@ -20,7 +21,7 @@ const PERSON_AFTER =
 const LOCATION_BEFORE =
   /\b(?:in|from|at|near|came to|went to|come to|coming to|drive to|flight to|train to|visit|visiting|visited|live in|lives in|living in|moved to|born in|grew up in|arrived at|arrived in|flew to|fly to|flying to|based in|located in|city of|town of|village of|university of|trip to|back to|returned to|travel to|traveling to|travelling to|capital of|outside|across|around|headed to|going to|welcome to|relocated to|stay in|staying in|stayed in|vacation in|holiday in|office in|offices in|originally from)\s*$/;
 const ORG_BEFORE =
-  /\b(?:work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|employed at|employer is|joined|job at|position at|role at|intern at|internship at|career at|team at|ceo of|cto of|cfo of|founder of|co-founder of|customer of|client of|acquired by|bought by|shares of|according to the|according to|sponsored by|funded by|hired by|account at|spent a year at|year at|years at|months at|support|from the company|company|startup|firm|brand)\s*$/;
+  /\b(?:work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|employed at|employer is|joined|job at|position at|role at|intern at|internship at|career at|team at|ceo of|cto of|cfo of|founder of|co-founder of|customer of|client of|acquired by|bought by|shares of|according to the|according to|sponsored by|funded by|hired by|account at|account with|bank with|banks with|banking with|insured with|insurance with|subscribed to|shop at|shopping at|ordered from|order from|spent a year at|year at|years at|months at|support|from the company|company|startup|firm|brand)\s*$/;
 const ORG_AFTER =
   /^(?:\s+(?:website|inc|ltd|office|offices|headquarters|hq|employees|announced|ceo|shares|stock|customer service|support team|is a company|is a startup|is a firm|is an? (?:[\w-]+ )?(?:company|startup|firm|multinational|corporation|brand|bank|agency|retailer|manufacturer|orchestra|band|group|organization|organisation|charity|non-profit|nonprofit))\b|'s website)/;
 const AT_AS = /\bat\s*$/;
@@ -44,7 +45,7 @@ const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surna
   mom mum dad friend boss colleague coworker kid father mother grandfather grandmother grandma grandpa nephew niece cousin boyfriend girlfriend
   starring to by married marry meet met my`);
 const LOCATION = contextTest(LOCATION_BEFORE, 'in from at near to visit visiting visited of outside across around');
-const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand');
+const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand with from');
 const AT = contextTest(AT_AS, 'at');
 /** "arrived at Dordrecht", "stayed at Hasle": "at" after a verb of arriving or staying still names a place. */
 const ARRIVED_AT = contextTest(/\b(?:arrived|arrive|arrives|arriving|landed|land|lands|landing|stop|stops|stopped|stopping|stay|stays|stayed|staying|based|located|live|lives|living|born|died)\s+at\s*$/, 'at');
@@ -58,7 +59,7 @@ const RELATION = contextTest(RELATION_BEFORE, `son daughter wife husband brother
 /** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
 const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
 
-const JOB_BEFORE = /(?:\b(?:as|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the)\s+(?:an?\s+|the\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
+const JOB_BEFORE = /(?:\b(?:as|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the|(?:role|position|job title|title|occupation|profession) (?:is|was)|(?:role|position|job title|occupation|profession):)\s+(?:an?\s+|the\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
 
 interface Ctx {
   text: string;
@@ -464,6 +465,9 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   const { tokens } = c;
   // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
   // Electric"): it keeps them, except a sentence-opening word or "The" ("Thanks Google").
+  // "Senior Software Engineer", "Marketing Director": capitalised words ending in an occupation,
+  // with no listed name among them, are a job title for jobTitlePass, not a name or a firm.
+  if (has(tokens[b]!, LEX.JOB_HEAD) && !has(tokens[b]!, LEX.ORG_SUFFIX) && !anyFlag(tokens, a, b, LEX.FIRST | LEX.SURNAME)) return;
   let orgStart = a;
   while (orgStart < b && (tokens[orgStart]!.lower === 'the' || (tokens[orgStart]!.initial && isCommon(tokens[orgStart]!)))) orgStart++;
   // Leading ordinary words ("Please", "Thanks") are not part of a person's name.
@@ -760,6 +764,27 @@ function roleInContext(c: Ctx, a: number, i: number, pre: string): boolean {
   return gapOk && nameLike(next) && (!isCommon(next) || has(next, LEX.HONORIFIC)) && (a === i || tokens[a]!.cap === last.cap);
 }
 
+/** "VP of Sales", "Head of Operations", "Chief Technology Officer": titles the occupation words do not cover. */
+const TITLE_PHRASE = /\b(?:(?:Senior |Executive |Deputy |Assistant |Associate )?(?:VP|SVP|EVP|Vice President|Head|Director|Dean|Chair|Chairman|Chairwoman|Secretary|Minister) of (?:the )?[A-Z][\w&-]*(?:(?: and| &)? [A-Z][\w&-]*){0,3}|Chief (?:[A-Z][a-z]+ ){1,3}Officer)\b/g;
+
+function titlePhrasePass(c: Ctx): void {
+  for (const m of execAll(TITLE_PHRASE, c.text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    let a = -1;
+    let b = -1;
+    for (let k = 0; k < c.tokens.length; k++) {
+      const t = c.tokens[k]!;
+      if (t.start === start) a = k;
+      if (t.end === end) b = k;
+    }
+    if (a < 0 || b < 0) continue;
+    let free = true;
+    for (let k = a; k <= b; k++) if (c.used[k]) free = false;
+    if (free) emit(c, 'TITLE', a, b, 0.7);
+  }
+}
+
 function jobTitlePass(c: Ctx): void {
   const { tokens, text } = c;
   for (let i = 0; i < tokens.length; i++) {
@@ -773,7 +798,8 @@ function jobTitlePass(c: Ctx): void {
     const ownLine = lineStart && lineEnd;
     if (/^\s+(?:license|licence)\b/.test(after(c, i))) continue; // "my driver license"
     if (!ownLine && !(JOB_BEFORE.test(pre) && !lineStart) && !roleInContext(c, a, i, pre)) continue;
-    if (!ownLine && /\bthe\s+$/.test(pre) && !/,\s*the\s+$/.test(pre)) continue;
+    // "the manager" is a role, not a title, unless someone is said to be it ("I am the CEO").
+    if (!ownLine && /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre)) continue;
     emit(c, 'TITLE', a, i, ownLine ? 0.55 : 0.6);
   }
 }
@@ -846,6 +872,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   // (wordFlags is the OR of every token's flags and those of the pieces inside tokens).
   const flags = input.wordFlags!;
   if (flags & LEX.HONORIFIC) honorificPass(c);
+  if (!caseless && (text.includes(' of ') || text.includes('Chief '))) titlePhrasePass(c);
   if (flags & LEX.ORG_PREFIX && !caseless) institutionPass(c);
   if (flags & LEX.ORG_PREFIX) orgOfPass(c);
   if (!caseless && text.includes('&')) ampersandOrgPass(c);
