@@ -3,7 +3,7 @@ import { createPiiEngine, ibanValid, luhnValid, ssnValid } from '../../src/pii/i
 import { CHAT_ENTITY_TYPES, CHAT_SET, type ChatSample } from './chat-set.js';
 import { loadDevSet, toDatasetType } from './dataset.js';
 import { loadPeers } from './peers.js';
-import { Scoreboard, match, metrics, type Span } from './score.js';
+import { Scoreboard, boardLines, errorLines, metrics, type Span } from './score.js';
 
 /**
  * Scores the engine on the chat-style set (`chat-set.ts`) with the dev-set bench's matching and
@@ -96,34 +96,17 @@ export type Detect = (text: string) => Span[] | Promise<Span[]>;
 export async function score(data: readonly ResolvedSample[], detect: Detect, focus?: string) {
   const board = new Scoreboard();
   const errors: string[] = [];
-  const show = (text: string, start: number, end: number) => JSON.stringify(text.slice(start, end));
   for (const s of data) {
     const pred = await detect(s.text);
     board.add(pred, s.spans);
-    if (!focus) continue;
-    const pairs = match(pred, s.spans, true);
-    const matchedPred = new Set(pairs.map((p) => p[0]));
-    const matchedGold = new Set(pairs.map((p) => p[1]));
-    const context = JSON.stringify(s.text.slice(0, 160));
-    pred.forEach((p, i) => {
-      const score = 'score' in p ? ` ${String(p.score)}` : '';
-      if (!matchedPred.has(i) && p.type === focus) errors.push(`FP ${p.type} ${show(s.text, p.start, p.end)}${score} || ${context}`);
-    });
-    s.spans.forEach((g, j) => {
-      if (matchedGold.has(j) || g.type !== focus) return;
-      const over = pred.filter((p) => p.start < g.end && g.start < p.end).map((p) => `${p.type}:${show(s.text, p.start, p.end)}`);
-      errors.push(`FN ${g.type} ${show(s.text, g.start, g.end)} [${over.join(',')}] || ${context}`);
-    });
+    if (focus) errors.push(...errorLines(s.text, pred, s.spans, focus));
   }
   return { board, errors };
 }
 
 /** Prints P/R/F2 per type, overall and type-agnostic. */
 export function print(board: Scoreboard) {
-  for (const [type, c] of [...board.byType.entries()].sort()) {
-    const m = metrics(c);
-    console.log(`${type.padEnd(18)} P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F2 ${m.f2.toFixed(3)}  tp ${c.tp} pred ${c.predicted} gold ${c.gold}`);
-  }
+  for (const line of boardLines(board)) console.log(line);
   const o = metrics(board.overall);
   const a = metrics(board.agnostic);
   console.log(`OVERALL P ${o.precision.toFixed(3)} R ${o.recall.toFixed(3)} F2 ${o.f2.toFixed(3)} | any type P ${a.precision.toFixed(3)} R ${a.recall.toFixed(3)} F2 ${a.f2.toFixed(3)}`);

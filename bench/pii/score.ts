@@ -77,3 +77,37 @@ export class Scoreboard {
     this.agnostic.gold += gold.length;
   }
 }
+
+/**
+ * The false positives (FP) and false negatives (FN) of one type in one text, each as a line with
+ * the text's start for context and, for a miss, what was predicted over it: the error listings of
+ * errors.ts and chat-score.ts.
+ */
+export function errorLines(text: string, pred: readonly (Span & { score?: number })[], gold: readonly Span[], focus: string): string[] {
+  const lines: string[] = [];
+  const show = (start: number, end: number) => JSON.stringify(text.slice(start, end));
+  const pairs = match(pred, gold, true);
+  const matchedPred = new Set(pairs.map((p) => p[0]));
+  const matchedGold = new Set(pairs.map((p) => p[1]));
+  const context = JSON.stringify(text.slice(0, 160));
+  pred.forEach((p, i) => {
+    const score = p.score !== undefined ? ` ${String(p.score)}` : '';
+    if (!matchedPred.has(i) && p.type === focus) lines.push(`FP ${p.type} ${show(p.start, p.end)}${score} || ${context}`);
+  });
+  gold.forEach((g, j) => {
+    if (matchedGold.has(j) || g.type !== focus) return;
+    const over = pred.filter((p) => p.start < g.end && g.start < p.end).map((p) => `${p.type}:${show(p.start, p.end)}`);
+    lines.push(`FN ${g.type} ${show(g.start, g.end)} [${over.join(',')}] || ${context}`);
+  });
+  return lines;
+}
+
+/** P/R/F2 per type, then overall and type-agnostic, one line each. */
+export function boardLines(board: Scoreboard): string[] {
+  const lines: string[] = [];
+  for (const [type, c] of [...board.byType.entries()].sort()) {
+    const m = metrics(c);
+    lines.push(`${type.padEnd(18)} P ${m.precision.toFixed(3)} R ${m.recall.toFixed(3)} F2 ${m.f2.toFixed(3)}  tp ${c.tp} pred ${c.predicted} gold ${c.gold}`);
+  }
+  return lines;
+}
