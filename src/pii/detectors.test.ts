@@ -295,6 +295,9 @@ describe('P31 PII detectors', () => {
     expect(found('I am the CEO of a small startup', 'TITLE')).toEqual(['CEO']);
     expect(found('she sat at the head of the table', 'TITLE')).toEqual([]);
     expect(found('I bank with Monzo', 'ORGANIZATION')).toEqual(['Monzo']);
+    expect(found('I got an offer from Revolut', 'ORGANIZATION')).toEqual(['Revolut']);
+    expect(found('She works for the NHS in Leeds', 'ORGANIZATION')).toEqual(['NHS']);
+    expect(found('my bank is Chase', 'ORGANIZATION')).toEqual(['Chase']);
   });
 
   it('TITLE: a post sought or held, a role before its holder, a lower-case honorific in chat', () => {
