@@ -136,6 +136,9 @@ describe('P31 PII detectors', () => {
     expect(found('15 yrs in audit at KPMG', 'AGE')).toEqual([]);
     expect(found('is repair worth it for a 3 year old phone', 'AGE')).toEqual([]);
     expect(found('he is a 3 year old boy', 'AGE')).toEqual(['3']);
+    expect(found('Female, 34, smoker, no allergies', 'AGE')).toEqual(['34']);
+    expect(found('we have 2 kids aged 5 and 8', 'AGE')).toEqual(['5', '8']);
+    expect(found('male, 2.5 kg at birth', 'AGE')).toEqual([]);
   });
 
   it('AGE: the number in age phrases only', () => {

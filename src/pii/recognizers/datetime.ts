@@ -211,6 +211,9 @@ const AGE_PATTERN_SPECS: readonly { re: RegExp; score: number; hint?: string; sh
   // "my dad is 72", "my grandmother Halina is 88": a relative's number after "is" is an age.
   { re: /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|kid|child|baby|wife|husband|partner|brother|sister|mom|mum|mother|dad|father|grandma|grandpa|grandmother|grandfather|grandson|granddaughter|nephew|niece|cousin|uncle|aunt|friend|boyfriend|girlfriend)(?:\s+\p{Lu}[\p{L}\p{M}'’-]+){0,2}\s+(?:is|was|turned|turns|just turned|will be)\s+(\d{1,3})\b(?!\s*(?:%|percent|kg|kilos?|lbs?|pounds|cm|km|miles|°|degrees|dollars|euros|minutes|hours|days|weeks|months|times|[.,]\d|\/|:))/giu, score: 0.8, shape: SHAPE.MSE_SPACE_DIGIT, startsAt: LEX.POSSESSIVE },
   { re: /\b(?:aged?|age of|age:?|at the age of)\s+(\d{1,3})\b/gi, score: 0.9, hint: 'age' },
+  // "Female, 34, smoker", "34, male": a sex and a number side by side, as forms and notes write them.
+  { re: /\b(?:male|female),\s?(\d{1,3})\b(?![.,]\d)/gi, score: 0.8, hint: 'male' },
+  { re: /\b(\d{1,3}),?\s(?:male|female)\b/gi, score: 0.8, hint: 'male' },
   { re: /\b(?:turn|turns|turned|turning)\s+(\d{1,3})\b(?!\s*(?:%|percent|degrees|times|minutes|hours|days|weeks|months|dollars|euros|pounds|[ap]m|:))/gi, score: 0.85, hint: 'turn' },
   { re: /\b(?:i'm|i am|im|he's|he is|she's|she is|they're|was|were|am)\s+(\d{1,3})(?=\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|next\b|years?\b))/gim, score: 0.6, shape: SHAPE.MSE_SPACE_DIGIT, startsAt: LEX.AGE_LEAD },
   { re: /\b(?:a|an)\s+(\d{1,3})(?:-|\s)(?:year|yr)(?:-|\s)old\b/gi, score: 0.95, hint: 'old' },
@@ -261,6 +264,9 @@ function matchesOf(input: ScanInput, p: Pattern): RegExpExecArray[] {
   return p.startsAt === 0 ? execAll(p.re, input.text) : execAtWords(input, p.sticky, p.startsAt);
 }
 
+/** "… and 8", ", 8": one more age after "aged 5". */
+const SECOND_AGE = /^\s*(?:,|and|&|,\s*and)\s*(\d{1,3})\b(?![.,]?\d)/;
+
 /** "a 3 year old phone": the age of a thing or a pet, not of a person. */
 const THING_AFTER_OLD = /^[ \t-]+(?:phone|iphone|laptop|macbook|computer|pc|car|truck|bike|house|home|building|roof|boiler|tv|tablet|device|printer|battery|mattress|tree|bottle|wine|whisky|whiskey|cheese|account|company|business|brand|dog|cat|puppy|kitten|horse)s?\b/i;
 /** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
@@ -288,6 +294,13 @@ export function findAges(input: ScanInput, out: PiiSpan[]): void {
       if (m[0].endsWith('old') && THING_AFTER_OLD.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
       const start = m.index + m[0].indexOf(value, m[0].search(/\d/));
       out.push({ type: 'AGE', start, end: start + value.length, score: pattern.score });
+      // "aged 5 and 8": the ages listed after the first one.
+      let end = m.index + m[0].length;
+      for (let more = SECOND_AGE.exec(text.slice(end, end + 12)); more && pattern.hint === 'age'; more = SECOND_AGE.exec(text.slice(end, end + 12))) {
+        const at = end + more[0].length - more[1]!.length;
+        out.push({ type: 'AGE', start: at, end: at + more[1]!.length, score: pattern.score });
+        end = at + more[1]!.length;
+      }
     }
   }
 }
