@@ -267,11 +267,21 @@ function matchesOf(input: ScanInput, p: Pattern): RegExpExecArray[] {
 /** "… and 8", ", 8": one more age after "aged 5". */
 const SECOND_AGE = /^\s*(?:,|and|&|,\s*and)\s*(\d{1,3})\b(?![.,]?\d)/;
 
+/** "aged 5 and 8", "aged 5, 7 and 9": the ages listed after the first one, which ends at `from`. */
+function listedAges(text: string, from: number, score: number, out: PiiSpan[]): void {
+  let end = from;
+  for (let more = SECOND_AGE.exec(text.slice(end, end + 12)); more; more = SECOND_AGE.exec(text.slice(end, end + 12))) {
+    const at = end + more[0].length - more[1]!.length;
+    out.push({ type: 'AGE', start: at, end: at + more[1]!.length, score });
+    end = at + more[1]!.length;
+  }
+}
+
 /** "a 3 year old phone": the age of a thing or a pet, not of a person. */
 const THING_AFTER_OLD = /^[ \t-]+(?:phone|iphone|laptop|macbook|computer|pc|car|truck|bike|house|home|building|roof|boiler|tv|tablet|device|printer|battery|mattress|tree|bottle|wine|whisky|whiskey|cheese|account|company|business|brand|dog|cat|puppy|kitten|horse)s?\b/i;
-/** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
-/** What every match of OTHER_LANGUAGE_AGE has: a digit, blanks, the word for years (Irregexp scans for the digit). */
+/** What every match of OTHER_LANGUAGE_AGE has: a digit, a blank, the word for years (Irregexp scans for the digit). */
 const OTHER_LANGUAGE_AGE_HINT = /\d\s(?:años|anos|ans|jahre|anni)\b/;
+/** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
 const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem)\s+(\d{1,3})\s(?:años|anos|ans|jahre|anni)(?![\p{L}])/giu;
 
 export function findAges(input: ScanInput, out: PiiSpan[]): void {
@@ -294,13 +304,7 @@ export function findAges(input: ScanInput, out: PiiSpan[]): void {
       if (m[0].endsWith('old') && THING_AFTER_OLD.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
       const start = m.index + m[0].indexOf(value, m[0].search(/\d/));
       out.push({ type: 'AGE', start, end: start + value.length, score: pattern.score });
-      // "aged 5 and 8": the ages listed after the first one.
-      let end = m.index + m[0].length;
-      for (let more = SECOND_AGE.exec(text.slice(end, end + 12)); more && pattern.hint === 'age'; more = SECOND_AGE.exec(text.slice(end, end + 12))) {
-        const at = end + more[0].length - more[1]!.length;
-        out.push({ type: 'AGE', start: at, end: at + more[1]!.length, score: pattern.score });
-        end = at + more[1]!.length;
-      }
+      if (pattern.hint === 'age') listedAges(text, m.index + m[0].length, pattern.score, out);
     }
   }
 }

@@ -453,21 +453,24 @@ function surnamePairFirm(c: Ctx, t: Token): boolean {
   return (left & LEX.SURNAME_LISTED) !== 0 && (right & LEX.SURNAME_LISTED) !== 0 && (left & LEX.FIRST) === 0;
 }
 
+/** The gap [from, to) is one blank or ", " (a word and the name it introduces: "CEO Ewa", "coach, Mr."). */
+function blankOrComma(text: string, from: number, to: number): boolean {
+  return to - from === 1 ? text.charCodeAt(from) === 32 : to - from === 2 && text.startsWith(', ', from);
+}
+
 /** The token before `a` is an occupation word, followed by ", " or a blank ("CEO, Satya…"). */
 function afterRoleWord(c: Ctx, a: number): boolean {
   const prev = c.tokens[a - 1];
-  if (!prev || !has(prev, LEX.JOB_HEAD)) return false;
-  const gap = c.tokens[a]!.start - prev.end;
-  return gap === 1 ? c.text.charCodeAt(prev.end) === 32 : gap === 2 && c.text.startsWith(', ', prev.end);
+  return prev !== undefined && has(prev, LEX.JOB_HEAD) && blankOrComma(c.text, prev.end, c.tokens[a]!.start);
 }
 
 function classifyChunk(c: Ctx, a: number, b: number): void {
   const { tokens } = c;
-  // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
-  // Electric"): it keeps them, except a sentence-opening word or "The" ("Thanks Google").
   // "Senior Software Engineer", "Marketing Director": capitalised words ending in an occupation,
   // with no listed name among them, are a job title for jobTitlePass, not a name or a firm.
   if (has(tokens[b]!, LEX.JOB_HEAD) && !has(tokens[b]!, LEX.ORG_SUFFIX) && !anyFlag(tokens, a, b, LEX.FIRST | LEX.SURNAME)) return;
+  // An organisation's name is often made of ordinary words ("Clean Power Finance", "General
+  // Electric"): it keeps them, except a sentence-opening word or "The" ("Thanks Google").
   let orgStart = a;
   while (orgStart < b && (tokens[orgStart]!.lower === 'the' || (tokens[orgStart]!.initial && isCommon(tokens[orgStart]!)))) orgStart++;
   // Leading ordinary words ("Please", "Thanks") are not part of a person's name.
@@ -759,26 +762,31 @@ function roleInContext(c: Ctx, a: number, i: number, pre: string): boolean {
   // The holder's name follows, after a blank or ", " ("my son's coach, Mr. Papadakis").
   const next = tokens[i + 1];
   if (!next || c.caseless) return false;
-  const gap = next.start - last.end;
-  const gapOk = gap === 1 ? text.charCodeAt(last.end) === 32 : gap === 2 && text.startsWith(', ', last.end);
-  return gapOk && nameLike(next) && (!isCommon(next) || has(next, LEX.HONORIFIC)) && (a === i || tokens[a]!.cap === last.cap);
+  return blankOrComma(text, last.end, next.start) && nameLike(next) && (!isCommon(next) || has(next, LEX.HONORIFIC)) && (a === i || tokens[a]!.cap === last.cap);
 }
 
 /** "VP of Sales", "Head of Operations", "Chief Technology Officer": titles the occupation words do not cover. */
 const TITLE_PHRASE = /\b(?:(?:Senior |Executive |Deputy |Assistant |Associate )?(?:VP|SVP|EVP|Vice President|Head|Director|Dean|Chair|Chairman|Chairwoman|Secretary|Minister) of (?:the )?[A-Z][\w&-]*(?:(?: and| &)? [A-Z][\w&-]*){0,3}|Chief (?:[A-Z][a-z]+ ){1,3}Officer)\b/g;
 
+/** The index of the first token that ends after `pos` (tokens are in text order), or tokens.length. */
+function tokenAfter(tokens: readonly Token[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function titlePhrasePass(c: Ctx): void {
+  const { tokens } = c;
   for (const m of execAll(TITLE_PHRASE, c.text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    let a = -1;
-    let b = -1;
-    for (let k = 0; k < c.tokens.length; k++) {
-      const t = c.tokens[k]!;
-      if (t.start === start) a = k;
-      if (t.end === end) b = k;
-    }
-    if (a < 0 || b < 0) continue;
+    const a = tokenAfter(tokens, m.index);
+    const b = tokenAfter(tokens, m.index + m[0].length - 1);
+    // The phrase must start and end on token boundaries ("VP" of "VP of Sales", not a piece of a word).
+    if (tokens[a]?.start !== m.index || tokens[b]?.end !== m.index + m[0].length) continue;
     let free = true;
     for (let k = a; k <= b; k++) if (c.used[k]) free = false;
     if (free) emit(c, 'TITLE', a, b, 0.7);
