@@ -53,47 +53,13 @@
  * - Order numbers, ticket and booking references, usernames, last four digits of a card, prices,
  *   versions, quantities and measurements are not marked.
  */
+import { PII_ENTITY_TYPES, type PiiEntityType } from '../../src/pii/index.js';
+import { toDatasetType } from './dataset.js';
 
-export type ChatEntityType =
-  | 'PERSON'
-  | 'EMAIL_ADDRESS'
-  | 'PHONE_NUMBER'
-  | 'CREDIT_CARD'
-  | 'IBAN_CODE'
-  | 'US_SSN'
-  | 'IP_ADDRESS'
-  | 'DOMAIN_NAME'
-  | 'DATE_TIME'
-  | 'AGE'
-  | 'ZIP_CODE'
-  | 'US_DRIVER_LICENSE'
-  | 'STREET_ADDRESS'
-  | 'ORGANIZATION'
-  | 'GPE'
-  | 'TITLE'
-  | 'NRP'
-  | 'SECRET';
+/** The engine's types under the dev set's names (LOCATION is GPE, URL is DOMAIN_NAME; see dataset.ts). */
+export type ChatEntityType = Exclude<PiiEntityType, 'LOCATION' | 'URL'> | 'GPE';
 
-export const CHAT_ENTITY_TYPES: readonly ChatEntityType[] = [
-  'PERSON',
-  'EMAIL_ADDRESS',
-  'PHONE_NUMBER',
-  'CREDIT_CARD',
-  'IBAN_CODE',
-  'US_SSN',
-  'IP_ADDRESS',
-  'DOMAIN_NAME',
-  'DATE_TIME',
-  'AGE',
-  'ZIP_CODE',
-  'US_DRIVER_LICENSE',
-  'STREET_ADDRESS',
-  'ORGANIZATION',
-  'GPE',
-  'TITLE',
-  'NRP',
-  'SECRET',
-];
+export const CHAT_ENTITY_TYPES: readonly ChatEntityType[] = [...new Set(PII_ENTITY_TYPES.map((t) => toDatasetType(t) as ChatEntityType))];
 
 export interface ChatEntity {
   type: ChatEntityType;
