@@ -270,6 +270,9 @@ const FOLDABLE = /[đðøłßæœıþ]/g;
 
 /** The slot of the word at [start, end) of `lower` with its accents removed, or -1 (also when nothing was removed). */
 function foldedSlot(lower: string, start: number, end: number, lookup: WordLookup): number {
+  // Only Latin letters have accents to take off: a word in another script is not cut or normalised.
+  const c0 = lower.charCodeAt(start);
+  if (!(c0 < 0x250 || (c0 >= 0x1e00 && c0 <= 0x1eff))) return -1;
   const word = lower.slice(start, end);
   const folded = word.normalize('NFD').replace(MARKS, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
   if (folded === word || !/^[a-z'’-]+$/.test(folded)) return -1;
