@@ -5,6 +5,8 @@ import { createPiiEngine } from '../../src/pii/index.js';
 import type { PiiSpan } from '../../src/pii/index.js';
 import { loadDevSet } from './dataset.js';
 import { randomTexts } from './random-texts.js';
+import { CHAT_SET } from './chat-set.js';
+import { CHAT_HOLDOUT } from './chat-holdout.js';
 
 /**
  * Regression check for speed work on the engine: records every finding (type, start, end,
@@ -17,7 +19,8 @@ import { randomTexts } from './random-texts.js';
  * Views compared: each of the 1,500 texts with the default threshold and with `minScore: 0`,
  * the texts joined into one document (as the bulk bench scans them), every text lower-cased and
  * upper-cased (the "caseless" paths), and a few thousand random strings made of the characters
- * the recognisers key on (digits, separators, "@", capitals, street and name words).
+ * the recognisers key on (digits, separators, "@", capitals, street and name words), and the
+ * messages of both chat-style sets, one by one and joined.
  * The default file is under bench/results/ (git-ignored): it holds dev-set offsets only.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,6 +31,8 @@ if (!samples) throw new Error('dev set not found');
 const texts = samples.map((s) => s.text);
 const strict = createPiiEngine();
 const loose = createPiiEngine({ minScore: 0 });
+/** The chat-style messages (both sets): only their findings are compared, never scored here. */
+const chatTexts = [...CHAT_SET, ...CHAT_HOLDOUT].map((s) => s.text);
 const show = (spans: PiiSpan[]) => spans.map((s) => `${s.type}:${s.start}-${s.end}:${s.score}`).join(' ');
 
 const views: Record<string, string[]> = {
@@ -38,6 +43,8 @@ const views: Record<string, string[]> = {
   joined: [show(loose.detect(texts.join('\n\n')))],
   joinedLine: [show(strict.detect(texts.join('\n')))],
   random: randomTexts(4000).map((t) => show(loose.detect(t))),
+  chat: chatTexts.map((t) => show(loose.detect(t))),
+  chatJoined: [show(loose.detect(chatTexts.join('\n\n')))],
 };
 
 if (mode === 'record') {
@@ -54,7 +61,7 @@ if (mode === 'record') {
       if (old[i] === results[i]) continue;
       differences++;
       if (differences <= 20) {
-        const text = view === 'random' ? randomTexts(4000)[i]! : view.startsWith('joined') ? '(joined document)' : texts[i]!;
+        const text = view === 'random' ? randomTexts(4000)[i]! : view === 'chat' ? chatTexts[i]! : view.startsWith('joined') || view === 'chatJoined' ? '(joined document)' : texts[i]!;
         console.log(`${view} #${i} ${JSON.stringify(text.slice(0, 200))}\n  before: ${old[i]?.slice(0, 600)}\n  after:  ${results[i]?.slice(0, 600)}`);
       }
     }

@@ -316,6 +316,36 @@ describe('P31 PII detectors', () => {
     expect(found('my therapist said I should rest', 'TITLE')).toEqual([]);
   });
 
+  it('TITLE: what a role is head of, two occupation words, a role before a named person, a letter greeting', () => {
+    expect(found("i'm the head of marketing at a small startup", 'TITLE')).toEqual(['head of marketing']);
+    expect(found('she was promoted to director of operations last year', 'TITLE')).toEqual(['director of operations']);
+    expect(found("he's our vp of engineering", 'TITLE')).toEqual(['vp of engineering']);
+    expect(found('She is the editor in chief of a local paper', 'TITLE')).toEqual(['editor in chief']);
+    expect(found('He is an associate professor of history in Accra', 'TITLE')).toEqual(['associate professor of history']);
+    expect(found('the plant manager, Tom Kessler, signed off on it', 'TITLE')).toEqual(['plant manager']);
+    expect(found('Dear Hiring Manager, please find my CV attached', 'TITLE')).toEqual(['Hiring Manager']);
+    expect(found('I am applying for the role of Senior Product Designer', 'TITLE')).toEqual(['Senior Product Designer']);
+    expect(found('my landlord is a retired police officer', 'TITLE')).toEqual(['retired police officer']);
+    expect(found("I'm the new product manager on the payments team", 'TITLE')).toEqual(['product manager']);
+    expect(found('I work as a tech lead at a bank', 'TITLE')).toEqual(['tech lead']);
+    // Without someone holding it, a role is not a title.
+    expect(found('the store manager refused my refund', 'TITLE')).toEqual([]);
+    expect(found('she sat at the head of the table', 'TITLE')).toEqual([]);
+    expect(found('you should lead with your strongest example', 'TITLE')).toEqual([]);
+  });
+
+  it('TITLE in other languages: the occupation after "soy", "je suis", "ich bin", "sono", "sou", "jestem"; honorifics', () => {
+    expect(found('Hola, soy enfermera en un hospital de Sevilla', 'TITLE')).toEqual(['enfermera']);
+    expect(found('Bonjour, je suis infirmière à Lyon', 'TITLE')).toEqual(['infirmière']);
+    expect(found('Ich bin Lehrerin in Köln', 'TITLE')).toEqual(['Lehrerin']);
+    expect(found('Ciao, sono un ingegnere e lavoro a Milano', 'TITLE')).toEqual(['ingegnere']);
+    expect(found('Olá, sou advogada em Lisboa', 'TITLE')).toEqual(['advogada']);
+    expect(found('Dzień dobry, jestem programistą w Krakowie', 'TITLE')).toEqual(['programistą']);
+    expect(found('Estimado Sr. Gómez, le escribo por la factura', 'TITLE')).toEqual(['Sr.']);
+    expect(found('Estimado Sr. Gómez, le escribo por la factura', 'PERSON')).toEqual(['Gómez']);
+    expect(found('Gentile Dott. Bianchi, la ringrazio', 'TITLE')).toEqual(['Dott.']);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

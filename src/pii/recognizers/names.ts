@@ -59,7 +59,7 @@ const RELATION = contextTest(RELATION_BEFORE, `son daughter wife husband brother
 /** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
 const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
 
-const JOB_BEFORE = /(?:\b(?:as|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the|(?:role|position|job title|title|occupation|profession) (?:is|was)|(?:role|position|job title|occupation|profession):)\s+(?:an?\s+|the\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
+const JOB_BEFORE = /(?:\b(?:as|soy|trabajo como|como|je suis|comme|ich bin|arbeite als|als|sono|lavoro come|faccio il|faccio la|come|sou|trabalho como|jestem|pracuję jako|jako|promoted to|appointed|dear|(?:role|position|post|job) of|(?:my|our|his|her|their|your) [a-z]+ (?:is|was)|who (?:is|was)|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the|(?:role|position|job title|title|occupation|profession) (?:is|was)|(?:role|position|job title|occupation|profession):)\s+(?:an?\s+|the\s+|our\s+|my\s+|un\s+|una\s+|une\s+|ein\s+|eine\s+|um\s+|uma\s+)?(?:new\s+|current\s+|former\s+|acting\s+|interim\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
 
 interface Ctx {
   text: string;
@@ -735,6 +735,17 @@ function propagationPass(c: Ctx): void {
 }
 
 /** The gap [from, to) is one space or tab. */
+/** "Dear Hiring Manager,": the greeting of a letter names the recipient's position. */
+const DEAR_BEFORE = /\bdear\s+$/;
+
+/** A PERSON finding starts at the token after `i`, set off by ", " ("manager, Tom Kessler"). */
+function namedRightAfter(c: Ctx, i: number): boolean {
+  const next = c.tokens[i + 1];
+  if (!next || !c.text.startsWith(', ', c.tokens[i]!.end) || next.start !== c.tokens[i]!.end + 2) return false;
+  for (let p = 0; p < c.persons.length; p += 2) if (c.persons[p] === i + 1) return true;
+  return false;
+}
+
 function singleBlank(text: string, from: number, to: number): boolean {
   return to - from === 1 && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9);
 }
@@ -798,6 +809,9 @@ function jobTitlePass(c: Ctx): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (c.used[i] || !has(t, LEX.JOB_HEAD)) continue;
+    // "associate professor", "assistant manager": the last of two occupation words heads the title.
+    const next = tokens[i + 1];
+    if (next && !c.used[i + 1] && has(next, LEX.JOB_HEAD) && next.alpha && singleBlank(text, t.end, next.start)) continue;
     let a = i;
     while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !has(tokens[a - 1]!, LEX.JOB_STOP) && singleBlank(text, tokens[a - 1]!.end, tokens[a]!.start)) a--;
     const pre = c.lower.slice(Math.max(0, tokens[a]!.start - 32), tokens[a]!.start);
@@ -805,11 +819,34 @@ function jobTitlePass(c: Ctx): void {
     const lineEnd = lineEndsAfter(text, t.end, false);
     const ownLine = lineStart && lineEnd;
     if (/^\s+(?:license|licence)\b/.test(after(c, i))) continue; // "my driver license"
-    if (!ownLine && !(JOB_BEFORE.test(pre) && !lineStart) && !roleInContext(c, a, i, pre)) continue;
+    // "the plant manager, Tom Kessler, …": a role set off before a name found earlier is that person's.
+    const named = !ownLine && namedRightAfter(c, i);
+    if (!ownLine && !named && !(JOB_BEFORE.test(pre) && (!lineStart || DEAR_BEFORE.test(pre))) && !roleInContext(c, a, i, pre)) continue;
     // "the manager" is a role, not a title, unless someone is said to be it ("I am the CEO").
-    if (!ownLine && /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre)) continue;
-    emit(c, 'TITLE', a, i, ownLine ? 0.55 : 0.6);
+    if (!ownLine && !named && /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre)) continue;
+    emit(c, 'TITLE', a, departmentAfter(c, i), ownLine ? 0.55 : 0.6);
   }
+}
+
+/** Occupations that take what they are in charge of after "of": "head of marketing", "vp of sales". */
+const OF_LEADS: ReadonlySet<string> = new Set(['head', 'chief', 'vp', 'svp', 'evp', 'director', 'manager', 'president', 'dean', 'chair', 'chairman', 'chairwoman', 'secretary', 'minister', 'professor', 'lecturer', 'editor', 'lead']);
+
+/**
+ * The last token of a title headed by token `i`: "director of operations", "head of the design
+ * team" and "editor in chief" go on past the head (by one word: enough to cover the title, where
+ * more would run into the sentence).
+ */
+function departmentAfter(c: Ctx, i: number): number {
+  const { tokens, text } = c;
+  const t = tokens[i]!;
+  if (!OF_LEADS.has(t.lower)) return i;
+  if (text.startsWith(' in chief', t.end) || text.startsWith(' in Chief', t.end) || text.startsWith('-in-chief', t.end)) return i + 2;
+  if (!text.startsWith(' of ', t.end) && !text.startsWith(' Of ', t.end)) return i;
+  let k = i + 2;
+  if (tokens[k] && tokens[k]!.lower === 'the' && singleBlank(text, tokens[k]!.end, tokens[k + 1]?.start ?? -1)) k++;
+  const word = tokens[k];
+  if (!word || c.used[k] || !word.alpha || has(word, LEX.JOB_STOP) || !singleBlank(text, tokens[k - 1]!.end, word.start)) return i;
+  return k;
 }
 
 const AGE_AFTER_NAME = /^(?: ?\((\d{1,3})\)|, (\d{1,3}),)/;
