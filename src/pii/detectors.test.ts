@@ -346,6 +346,32 @@ describe('P31 PII detectors', () => {
     expect(found('Gentile Dott. Bianchi, la ringrazio', 'TITLE')).toEqual(['Dott.']);
   });
 
+  it('PERSON in scripts without capitals, after the phrase that introduces a name', () => {
+    expect(found('我叫李明, 电话 138 0013 8000, 住在上海', 'PERSON')).toEqual(['李明']);
+    expect(found('你好，我叫王小红，今年二十岁', 'PERSON')).toEqual(['王小红']);
+    expect(found('私の名前は田中です。よろしくお願いします', 'PERSON')).toEqual(['田中']);
+    expect(found('안녕하세요, 제 이름은 김민준입니다', 'PERSON')).toEqual(['김민준']);
+    expect(found('مرحبا، اسمي أحمد منصور وأسكن في القاهرة', 'PERSON')).toEqual(['أحمد منصور']);
+    expect(found('שלום, שמי דוד ואני גר בחיפה', 'PERSON')).toEqual(['דוד']);
+    expect(found('नमस्ते, मेरा नाम राहुल शर्मा है', 'PERSON')).toEqual(['राहुल शर्मा']);
+    expect(found('Здравствуйте, меня зовут Анна Петрова, я живу в Москве', 'PERSON')).toEqual(['Анна Петрова']);
+    expect(found('Γεια σας, με λένε Γιώργο Παπαδόπουλο', 'PERSON')).toEqual(['Γιώργο Παπαδόπουλο']);
+    // Without the phrase, text in these scripts names no one.
+    expect(found('上海的天气怎么样？我想去北京旅游', 'PERSON')).toEqual([]);
+    expect(found('меня зовут на работу завтра', 'PERSON')).toEqual([]);
+  });
+
+  it('PERSON and ORGANIZATION: a name before "he was", an Arabic particle, a firm "called" something, work "chez"/"bei"/"en"; no pets', () => {
+    expect(found('write a recommendation for Arash Tehrani, he was my team lead', 'PERSON')).toEqual(['Arash Tehrani']);
+    expect(found('can u draft a polite email to dr. fatima al-zahra asking to move it', 'PERSON')).toEqual(['fatima al-zahra']);
+    expect(found('I got an offer from a startup called Lumenfold', 'ORGANIZATION')).toEqual(['Lumenfold']);
+    expect(found('je travaille chez Renault depuis 2019', 'ORGANIZATION')).toEqual(['Renault']);
+    expect(found('Trabajo en Mercadona desde hace dos años', 'ORGANIZATION')).toEqual(['Mercadona']);
+    expect(found('Pracuję w Allegro jako programista', 'ORGANIZATION')).toEqual(['Allegro']);
+    expect(found('she has a dog called Max and a cat named Luna', 'PERSON')).toEqual([]);
+    expect(found('my friend called Anna yesterday', 'PERSON')).toEqual(['Anna']);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

@@ -9,6 +9,7 @@ import { findPhoneNumbers } from './recognizers/phone.js';
 import { findAges, findDates } from './recognizers/datetime.js';
 import { findAddresses } from './recognizers/address.js';
 import { findNamedEntities } from './recognizers/names.js';
+import { findScriptNames } from './recognizers/script-names.js';
 import { anonymizeSpans, type AnonymizeOptions, type AnonymizeResult, type Operator } from './operators.js';
 
 export interface PiiEngineOptions {
@@ -43,6 +44,7 @@ function recognizeAll(input: ScanInput, out: PiiSpan[]): void {
   findAges(input, out);
   findAddresses(input, out);
   findNamedEntities(input, out);
+  findScriptNames(input, out);
 }
 
 /** At module level: tsx compiles a literal with a property escape into a `new RegExp` per evaluation. */

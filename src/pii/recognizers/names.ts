@@ -17,11 +17,11 @@ import type { Token } from './tokens.js';
 const STRONG_PERSON_BEFORE =
   /\b(?:name is|name's|names are|name was|the name|the surname|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
 const PERSON_AFTER =
-  /^(?:\s*,)?\s+(?:said|says|told|asked|wrote|replied|answered|thinks|thought|wants|wanted|loves|loved|likes|liked|lives|lived|works|worked|went|was born|will be|has been|had|has|just|called|texted|emailed|flew|spent|moved|joined|began|started|became|died|smiled|laughed|agreed|knows|knew|and i|is my|was my|who|whose)\b|^'s\s+(?:wife|husband|son|daughter|mother|father|brother|sister|friend|phone|email|address|birthday|kids?|car|house|killers?|family|mom|dad)\b/;
+  /^(?:\s*,)?\s+(?:said|says|told|asked|wrote|replied|answered|thinks|thought|wants|wanted|loves|loved|likes|liked|lives|lived|works|worked|went|was born|will be|has been|had|has|just|called|texted|emailed|flew|spent|moved|joined|began|started|became|died|smiled|laughed|agreed|knows|knew|and i|is my|was my|who|whose|(?:he|she) (?:is|was|has|had|said|says|works|worked|lives|lived))\b|^'s\s+(?:wife|husband|son|daughter|mother|father|brother|sister|friend|phone|email|address|birthday|kids?|car|house|killers?|family|mom|dad)\b/;
 const LOCATION_BEFORE =
   /\b(?:in|from|at|near|came to|went to|come to|coming to|drive to|flight to|train to|visit|visiting|visited|live in|lives in|living in|moved to|born in|grew up in|arrived at|arrived in|flew to|fly to|flying to|based in|located in|city of|town of|village of|university of|trip to|back to|returned to|travel to|traveling to|travelling to|capital of|outside|across|around|headed to|going to|welcome to|relocated to|stay in|staying in|stayed in|vacation in|holiday in|office in|offices in|originally from)\s*$/;
 const ORG_BEFORE =
-  /\b(?:work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|employed at|employer is|joined|job at|position at|role at|intern at|internship at|career at|team at|ceo of|cto of|cfo of|founder of|co-founder of|customer of|client of|acquired by|bought by|shares of|according to the|according to|sponsored by|funded by|hired by|account at|account with|bank with|banks with|banking with|insured with|insurance with|subscribed to|shop at|shopping at|ordered from|order from|spent a year at|year at|years at|months at|support|from the company|company|startup|firm|brand|offer from|invoice from|bill from|refund from|quote from|charged by|subscription to|subscription with|(?:bank|insurer|insurance|provider|carrier|airline|employer) is)(?:\s+the)?\s*$/;
+  /\b(?:work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|employed at|employer is|joined|job at|position at|role at|intern at|internship at|career at|team at|ceo of|cto of|cfo of|founder of|co-founder of|customer of|client of|acquired by|bought by|shares of|according to the|according to|sponsored by|funded by|hired by|account at|account with|bank with|banks with|banking with|insured with|insurance with|subscribed to|shop at|shopping at|ordered from|order from|spent a year at|year at|years at|months at|support|from the company|company|startup|firm|brand|offer from|invoice from|bill from|refund from|quote from|charged by|subscription to|subscription with|(?:bank|insurer|insurance|provider|carrier|airline|employer) is|(?:company|startup|firm|brand|app|agency|shop|store|restaurant|cafe|café|bakery|band|bank|charity|nonprofit|non-profit|business|clinic|studio|label|publisher|airline|platform|website|consultancy|school|club) (?:called|named)|(?:travaille|travaillé|travaillais|stage) chez|(?:arbeite|arbeitet|arbeitete|gearbeitet|praktikum) bei|(?:trabajo|trabaja|trabajé|trabajaba) (?:en|para)|(?:trabalho|trabalha|trabalhei) (?:na|no|para)|(?:lavoro|lavora|lavoravo) (?:per|presso|da)|(?:pracuję|pracuje|pracowałem|pracowałam) (?:w|dla))(?:\s+the)?\s*$/;
 const ORG_AFTER =
   /^(?:\s+(?:website|inc|ltd|office|offices|headquarters|hq|employees|announced|ceo|shares|stock|customer service|support team|is a company|is a startup|is a firm|is an? (?:[\w-]+ )?(?:company|startup|firm|multinational|corporation|brand|bank|agency|retailer|manufacturer|orchestra|band|group|organization|organisation|charity|non-profit|nonprofit))\b|'s website)/;
 const AT_AS = /\bat\s*$/;
@@ -45,8 +45,9 @@ const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surna
   mom mum dad friend boss colleague coworker kid father mother grandfather grandmother grandma grandpa nephew niece cousin boyfriend girlfriend
   starring to by married marry meet met my`);
 const LOCATION = contextTest(LOCATION_BEFORE, 'in from at near to visit visiting visited of outside across around');
-const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand with from');
+const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand with from called named chez bei en para na no per presso da w dla');
 const AT = contextTest(AT_AS, 'at');
+const PET = contextTest(/\b(?:dog|dogs|cat|cats|puppy|kitten|pet|horse|pony|hamster|parrot|rabbit|bunny|goldfish|turtle|tortoise|guinea pig)\s+(?:called|named|is called|is named)\s*$/, 'called named');
 /** "arrived at Dordrecht", "stayed at Hasle": "at" after a verb of arriving or staying still names a place. */
 const ARRIVED_AT = contextTest(/\b(?:arrived|arrive|arrives|arriving|landed|land|lands|landing|stop|stops|stopped|stopping|stay|stays|stayed|staying|based|located|live|lives|living|born|died)\s+at\s*$/, 'at');
 const LANGUAGE = contextTest(LANGUAGE_BEFORE, 'speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
@@ -238,13 +239,16 @@ function honorificPass(c: Ctx): void {
 
 /** After a lower-case title in text with capitals: a capitalised word, or a listed name. */
 function extendsLowerTitledName(t: Token): boolean {
-  return t.alpha && (nameLike(t) || isFirstName(t) || isSurname(t));
+  return t.alpha && (nameLike(t) || isFirstName(t) || isSurname(t) || ARABIC_PARTICLE.test(t.lower));
 }
+
+/** "al-zahra", "el-sayed", "abu-bakr", "bin-laden": a family name joined to its Arabic particle. */
+const ARABIC_PARTICLE = /^(?:al|el|abu|abd|bin|ibn|bint)-\p{L}{2,}/u;
 
 /** Token `k` continues the name after a title; without capitals only listed names do ("mr. elliott flew"). */
 function extendsTitledName(c: Ctx, k: number): boolean {
   const t = c.tokens[k]!;
-  if (c.caseless) return t.alpha && (isFirstName(t) || isSurname(t));
+  if (c.caseless) return t.alpha && (isFirstName(t) || isSurname(t) || ARABIC_PARTICLE.test(t.lower));
   // An ordinary word that is no name ends it ("Mrs. Barbara Yudina Apt. 675").
   if (isCommon(t) && !has(t, LEX.SURNAME_LISTED) && !isFirstName(t)) return false;
   return nameLike(t) || isInitial(c, k);
@@ -477,6 +481,8 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   while (a <= b && isCommon(tokens[a]!) && !(isFirstName(tokens[a]!) && a < b && (isSurname(tokens[a + 1]!) || !isCommon(tokens[a + 1]!)))) a++;
   while (b >= a && isCommon(tokens[b]!) && !has(tokens[b]!, LEX.ORG_SUFFIX) && !(b > a && isFirstName(tokens[a]!) && has(tokens[b]!, LEX.SURNAME_LISTED))) b--;
   if (a > b) return;
+  // "a dog called Max": a pet's name identifies no one (the chat conventions leave it unmarked).
+  if (precededBy(c.lower, tokens[a]!.start, PET)) return;
   // "Producer James Sparks": a role word in front of a known given name is not part of the name.
   for (let k = a + 1; k <= b; k++) {
     const w = tokens[k]!;
