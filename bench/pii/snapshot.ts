@@ -20,7 +20,8 @@ import { CHAT_HOLDOUT } from './chat-holdout.js';
  * the texts joined into one document (as the bulk bench scans them), every text lower-cased and
  * upper-cased (the "caseless" paths), and a few thousand random strings made of the characters
  * the recognisers key on (digits, separators, "@", capitals, street and name words), and the
- * messages of both chat-style sets, one by one and joined.
+ * messages of both chat-style sets (the development one also joined; a difference on a held-out
+ * message is reported by its number only).
  * The default file is under bench/results/ (git-ignored): it holds dev-set offsets only.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,8 +32,12 @@ if (!samples) throw new Error('dev set not found');
 const texts = samples.map((s) => s.text);
 const strict = createPiiEngine();
 const loose = createPiiEngine({ minScore: 0 });
-/** The chat-style messages (both sets): only their findings are compared, never scored here. */
-const chatTexts = [...CHAT_SET, ...CHAT_HOLDOUT].map((s) => s.text);
+/**
+ * The chat-style messages: only their findings are compared, never scored here. A difference on a
+ * held-out message is reported by its number alone: that set is never read for errors.
+ */
+const chatTexts = CHAT_SET.map((s) => s.text);
+const holdoutTexts = CHAT_HOLDOUT.map((s) => s.text);
 const show = (spans: PiiSpan[]) => spans.map((s) => `${s.type}:${s.start}-${s.end}:${s.score}`).join(' ');
 
 const views: Record<string, string[]> = {
@@ -45,6 +50,7 @@ const views: Record<string, string[]> = {
   random: randomTexts(4000).map((t) => show(loose.detect(t))),
   chat: chatTexts.map((t) => show(loose.detect(t))),
   chatJoined: [show(loose.detect(chatTexts.join('\n\n')))],
+  holdout: holdoutTexts.map((t) => show(loose.detect(t))),
 };
 
 if (mode === 'record') {
@@ -60,7 +66,8 @@ if (mode === 'record') {
     for (let i = 0; i < Math.max(old.length, results.length); i++) {
       if (old[i] === results[i]) continue;
       differences++;
-      if (differences <= 20) {
+      if (differences <= 20 && view === 'holdout') console.log(`holdout #${i}: findings differ (held-out messages are not shown)`);
+      else if (differences <= 20) {
         const text = view === 'random' ? randomTexts(4000)[i]! : view === 'chat' ? chatTexts[i]! : view.startsWith('joined') || view === 'chatJoined' ? '(joined document)' : texts[i]!;
         console.log(`${view} #${i} ${JSON.stringify(text.slice(0, 200))}\n  before: ${old[i]?.slice(0, 600)}\n  after:  ${results[i]?.slice(0, 600)}`);
       }

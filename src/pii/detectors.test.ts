@@ -372,6 +372,31 @@ describe('P31 PII detectors', () => {
     expect(found('my friend called Anna yesterday', 'PERSON')).toEqual(['Anna']);
   });
 
+  it('DATE_TIME: a weekday and an ordinal, quarters, holidays of a year, "\'94", Chinese, Japanese and Korean dates', () => {
+    expect(found('the appointment got moved to Tuesday 14th', 'DATE_TIME')).toEqual(['Tuesday 14th']);
+    expect(found('deadline is end of Q3 2025', 'DATE_TIME')).toEqual(['Q3 2025']);
+    expect(found("we met on New Year's Eve 2019", 'DATE_TIME')).toEqual(["New Year's Eve 2019"]);
+    expect(found("she was born in '94", 'DATE_TIME')).toEqual(["'94"]);
+    expect(found('考试是2025年3月15日', 'DATE_TIME')).toEqual(['2025年3月15日']);
+    expect(found('面接は4月2日です', 'DATE_TIME')).toEqual(['4月2日']);
+    expect(found('시험은 2025년 3월 15일입니다', 'DATE_TIME')).toEqual(['2025년 3월 15일']);
+    // A year alone, a count of months, a floor: no date.
+    expect(found('我2025年去了北京', 'DATE_TIME')).toEqual([]);
+    expect(found('我学了3个月中文', 'DATE_TIME')).toEqual([]);
+    expect(found('my office is on the 3rd floor', 'DATE_TIME')).toEqual([]);
+  });
+
+  it('AGE spelt out: "turned five", "she\'s seventy-two and", "a twenty-year-old", "my daughter is three"; not "like I\'m five"', () => {
+    expect(found('my son just turned five', 'AGE')).toEqual(['five']);
+    expect(found("she's seventy-two and lives alone", 'AGE')).toEqual(['seventy-two']);
+    expect(found('I met a twenty-year-old student', 'AGE')).toEqual(['twenty']);
+    expect(found('my daughter is three and loves dinosaurs', 'AGE')).toEqual(['three']);
+    expect(found("Kindly explain recursion like I'm five", 'AGE')).toEqual([]);
+    expect(found("I'm two minutes away", 'AGE')).toEqual([]);
+    expect(found('I waited two hours', 'AGE')).toEqual([]);
+    expect(found('we turned two pages', 'AGE')).toEqual([]);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

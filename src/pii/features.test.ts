@@ -30,6 +30,7 @@ const SHAPE_REGEX: [keyof typeof SHAPE, RegExp, boolean][] = [
   ['DIGIT_H', /\d(?:h| u)/, true],
   ['DIGIT_SPACE_AJ', /\d\s[aj]/, true],
   ['NUMBER_COMMA_NUMBER', /\d[A-Za-z]?\.?,[ \t]\d/, false],
+  ['APOSTROPHE_DIGIT', /['’]\d/, false],
 ];
 
 function randomStrings(count: number, alphabet: string, seed = 7): string[] {

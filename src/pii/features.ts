@@ -46,6 +46,8 @@ export const SHAPE = {
   DIGIT_SPACE_AJ: 524288,
   /** A digit up to three characters before a comma, then a blank and a digit ("Allee 9, 10435"). */
   NUMBER_COMMA_NUMBER: 1048576,
+  /** An apostrophe (' or ’) right before a digit ("'94", "’09"). */
+  APOSTROPHE_DIGIT: 2097152,
 } as const;
 
 export interface TextFeatures {
@@ -145,6 +147,7 @@ export function textFeatures(text: string): TextFeatures {
       if (i > 0) {
         const p = text.charCodeAt(i - 1);
         if (p >= 65 && p <= 90) shape |= SHAPE.UPPER_DIGIT;
+        else if (p === 39 || p === 0x2019) shape |= SHAPE.APOSTROPHE_DIGIT;
       }
       const next = codeAt(text, n, i + 1);
       const next2 = codeAt(text, n, i + 2);

@@ -34,8 +34,18 @@ const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; mont
   { re: new RegExp(`\\b${LONG_MONTH},? ${YEAR}\\b`, 'gi'), score: 0.85, month: true, startsAt: LEX.MONTH },
   // "5 March 2024", "5th of March".
   { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
-  // Weekday, optionally with a part of day or a date after it.
-  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?)?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
+  // Weekday, optionally with a date after it: "Tuesday, March 4", "Tuesday the 14th".
+  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?|,? (?:the )?(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th))?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
+  // A quarter of a year: "Q3 2025", "Q1 '26".
+  { re: /\bQ[1-4][ -]?(?:(?:19|20)\d{2}|['’]\d{2})\b/g, score: 0.7, shape: SHAPE.YEAR | SHAPE.APOSTROPHE_DIGIT },
+  // A holiday of a given year: "Christmas 2023", "New Year's Eve 2019", "Diwali 2024".
+  { re: new RegExp(`\\b(?:christmas(?: eve| day)?|new year['’]?s(?: eve| day)?|easter(?: sunday| monday)?|thanksgiving|halloween|hanukkah|diwali|eid(?: al-fitr| al-adha)?|ramadan|valentine['’]?s day|independence day|labou?r day|memorial day|boxing day) (?:of )?${YEAR}\\b`, 'gi'), score: 0.8, shape: SHAPE.YEAR },
+  // A year written with an apostrophe after a word that announces a time: "born in '94", "class of ’09".
+  { re: /\b(?:in|since|of|born in|back in|summer of|until)\s+(['’]\d{2})(?![\d'’])/gi, score: 0.7, group: 1, shape: SHAPE.APOSTROPHE_DIGIT },
+  // Dates in Chinese and Japanese (2025年3月15日, 3月15日) and in Korean (2025년 3월 15일): a year with a
+  // month, or a month with a day (a year alone is a date only after a word that says so).
+  { re: /(?:19|20)\d{2}\s?年\s?(?:0?[1-9]|1[0-2])\s?月(?:\s?(?:0?[1-9]|[12]\d|3[01])\s?[日号])?|(?:0?[1-9]|1[0-2])\s?月\s?(?:0?[1-9]|[12]\d|3[01])\s?[日号]/g, score: 0.85, shape: SHAPE.NON_ASCII },
+  { re: /(?:19|20)\d{2}\s?년\s?(?:0?[1-9]|1[0-2])\s?월(?:\s?(?:0?[1-9]|[12]\d|3[01])\s?일)?|(?:0?[1-9]|1[0-2])\s?월\s?(?:0?[1-9]|[12]\d|3[01])\s?일/g, score: 0.85, shape: SHAPE.NON_ASCII },
   // Month and year: "09/2026", "expires 12/2030".
   { re: /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/])/g, score: 0.7, shape: SHAPE.DIGIT_SEP_DIGIT },
   // A span of years: "2019-2022", "1998–2003".
@@ -284,8 +294,35 @@ const OTHER_LANGUAGE_AGE_HINT = /\d\s(?:años|anos|ans|jahre|anni)\b/;
 /** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
 const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem)\s+(\d{1,3})\s(?:años|anos|ans|jahre|anni)(?![\p{L}])/giu;
 
+/** Ages spelt out, two to ninety-nine ("one" is too often not a number of years to count alone). */
+const AGE_WORD = '(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)';
+/** What must follow a bare spelt-out age for it to be one ("she's seventy-two and", "turned five."). */
+const AGE_WORD_END = '(?=\\s*(?:[.,!?;)]|$|and\\b|now\\b|today\\b|this\\b|last\\b|next\\b|yesterday\\b|years?\\b))';
+/** `hint`: a string every match has, or `lead`: words (bits of LEX) every match starts with. */
+const WORD_AGE_PATTERNS: readonly { re: RegExp; score: number; hint: string; lead: number }[] = [
+  { re: new RegExp(`\\b(${AGE_WORD})[- ](?:years?|yrs?)[- ]old\\b`, 'gid'), score: 0.95, hint: 'old', lead: 0 },
+  { re: new RegExp(`\\b(?:turn|turns|turned|turning)\\s+(${AGE_WORD})${AGE_WORD_END}`, 'gimd'), score: 0.85, hint: 'turn', lead: 0 },
+  // ("Explain it like I'm five" is an idiom: not after "like", nor at the very end of the text.)
+  { re: new RegExp(`(?<!\\blike )\\b(?:i'm|i am|im|he's|he is|she's|she is|they're)\\s+(${AGE_WORD})(?=\\s*(?:[.,!?;)]|and\\b|now\\b|today\\b|this\\b|next\\b|years?\\b))`, 'gimd'), score: 0.6, hint: '', lead: LEX.AGE_LEAD },
+  { re: new RegExp(`\\b(?:my|our|his|her|their|your)\\s+(?:son|daughter|kid|child|baby|brother|sister|grandson|granddaughter|nephew|niece|cousin)\\s+(?:is|was|turned|turns|just turned|will be)\\s+(${AGE_WORD})${AGE_WORD_END}`, 'gimd'), score: 0.8, hint: '', lead: LEX.POSSESSIVE },
+];
+
+/** "my son just turned five", "she's seventy-two and lives alone", "a twenty-year-old student". */
+function spelledAges(input: ScanInput, out: PiiSpan[]): void {
+  const { lower, text } = input;
+  for (const { re, score, hint, lead } of WORD_AGE_PATTERNS) {
+    if (hint !== '' ? !lower.includes(hint) : !hasWord(input, lead)) continue;
+    for (const m of execAll(re, text)) {
+      if (m[0].endsWith('old') && THING_AFTER_OLD.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
+      const [start, end] = m.indices![1]!;
+      out.push({ type: 'AGE', start, end, score });
+    }
+  }
+}
+
 export function findAges(input: ScanInput, out: PiiSpan[]): void {
   const { lower, hasDigit, features, text } = input;
+  spelledAges(input, out);
   if (!hasDigit) return;
   // (A shape test: searching the text for "años" and the other words cost more than the rest of this function.)
   if (features.shape & SHAPE.DIGIT_SPACE_AJ && OTHER_LANGUAGE_AGE_HINT.test(lower)) {
