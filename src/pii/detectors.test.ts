@@ -397,6 +397,16 @@ describe('P31 PII detectors', () => {
     expect(found('we turned two pages', 'AGE')).toEqual([]);
   });
 
+  it('ORGANIZATION: names listed with an organisation, public bodies by their acronym; not a given name in the list', () => {
+    expect(found('I applied to McKinsey, Bain and BCG', 'ORGANIZATION')).toEqual(['McKinsey', 'Bain', 'BCG']);
+    expect(found('I got rejected by Stripe and Revolut', 'ORGANIZATION')).toEqual(['Stripe', 'Revolut']);
+    expect(found('we interviewed at Google, Lumora Labs and Pixelhouse', 'ORGANIZATION')).toEqual(['Google', 'Lumora Labs', 'Pixelhouse']);
+    expect(found('HMRC sent me a letter about my tax code', 'ORGANIZATION')).toEqual(['HMRC']);
+    expect(found('the DMV lost my paperwork', 'ORGANIZATION')).toEqual(['DMV']);
+    expect(found('I emailed Google and Sarah about it', 'ORGANIZATION')).toEqual(['Google']);
+    expect(found('I use Google and Dropbox, and Mr. Lee uses neither', 'ORGANIZATION')).toEqual(['Google', 'Dropbox']);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

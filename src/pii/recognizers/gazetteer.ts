@@ -12,7 +12,7 @@ export interface Entry {
 }
 
 /** Org names that are everyday words when not capitalised or at the start of a sentence. */
-const AMBIGUOUS_ORGS = new Set('apple amazon target visa orange delta signal zoom slack meta universal fidelity discord telegram oracle shell ford bain ing who un eu mit ups hp lg delta united american emirates paramount dell intel nike'.split(' '));
+const AMBIGUOUS_ORGS = new Set('apple amazon target visa orange delta signal zoom slack meta universal fidelity discord telegram oracle shell ford bain ing who un eu mit ups hp lg delta united american emirates paramount dell intel nike grab tata honda'.split(' '));
 
 /** A phrase lower-cased as alignedLower does it. */
 const lowerPhrase = (phrase: string): string => {

@@ -834,6 +834,51 @@ function jobTitlePass(c: Ctx): void {
   }
 }
 
+/**
+ * "McKinsey, Bain and BCG", "rejected by Stripe and Revolut": capitalised names listed with an
+ * organisation are organisations too. Only words no earlier pass claimed count, and not a given
+ * name ("Google and Sarah") or an ordinary word.
+ */
+function orgListPass(c: Ctx): void {
+  const { tokens, text } = c;
+  const count = c.spans.length;
+  let orgEnds: number[] | undefined;
+  for (let p = 0; p < count; p++) if (c.spans[p]!.type === 'ORGANIZATION') (orgEnds ??= []).push(c.spans[p]!.end);
+  if (!orgEnds) return;
+  for (let i = 0; i < tokens.length; i++) {
+    if (!orgEnds.includes(tokens[i]!.end)) continue;
+    let last = i;
+    for (;;) {
+      const k = listedAfter(c, last);
+      if (k < 0) break;
+      let b = k;
+      while (b + 1 < tokens.length && b - k < 3 && !c.used[b + 1] && joined(c, tokens[b]!, tokens[b + 1]!) && nameLike(tokens[b + 1]!) && !isCommon(tokens[b + 1]!)) b++;
+      emit(c, 'ORGANIZATION', k, b, 0.6);
+      last = b;
+    }
+    i = last;
+  }
+}
+
+/** The token after ", ", " and ", " or " or ", and " following token `i`, if it may name an organisation; else -1. */
+function listedAfter(c: Ctx, i: number): number {
+  const { tokens, text } = c;
+  let k = i + 1;
+  const t = tokens[i]!;
+  let next = tokens[k];
+  if (!next) return -1;
+  const comma = text.startsWith(', ', t.end) && next.start === t.end + 2;
+  if (!comma && !singleBlank(text, t.end, next.start)) return -1;
+  if (next.lower === 'and' || next.lower === 'or') {
+    const word = tokens[k + 1];
+    if (!word || !singleBlank(text, next.end, word.start)) return -1;
+    k++;
+    next = word;
+  } else if (!comma) return -1;
+  if (c.used[k] || !nameLike(next) || isCommon(next) || (isFirstName(next) && !next.upper) || has(next, LEX.HONORIFIC)) return -1;
+  return k;
+}
+
 /** Occupations that take what they are in charge of after "of": "head of marketing", "vp of sales". */
 const OF_LEADS: ReadonlySet<string> = new Set(['head', 'chief', 'vp', 'svp', 'evp', 'director', 'manager', 'president', 'dean', 'chair', 'chairman', 'chairwoman', 'secretary', 'minister', 'professor', 'lecturer', 'editor', 'lead']);
 
@@ -934,6 +979,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
     if (flags & LEX.FIRST) lowerCaseNamePass(c);
   }
   listPass(c);
+  if (!caseless) orgListPass(c);
   propagationPass(c);
   if (flags & LEX.JOB_HEAD) jobTitlePass(c);
   zipAfterPlacePass(c);
