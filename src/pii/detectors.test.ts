@@ -407,6 +407,19 @@ describe('P31 PII detectors', () => {
     expect(found('I use Google and Dropbox, and Mr. Lee uses neither', 'ORGANIZATION')).toEqual(['Google', 'Dropbox']);
   });
 
+  it('ORGANIZATION with the kind of institution first; log timestamps; a role before "Mr. …"; no plural weekday', () => {
+    expect(found('the ER at Szpital Uniwersytecki wants to keep her', 'ORGANIZATION')).toEqual(['Szpital Uniwersytecki']);
+    expect(found('they met at IIT Delhi in 2015', 'ORGANIZATION')).toEqual(['IIT Delhi']);
+    expect(found('they met at IIT Delhi in 2015', 'LOCATION')).toEqual([]);
+    expect(found('Estudio en la Universidad Complutense de Madrid', 'ORGANIZATION')).toEqual(['Universidad Complutense de Madrid']);
+    expect(found('we walked down Hospital Road to the park', 'ORGANIZATION')).toEqual([]);
+    expect(found('Date:   Tue Apr 8 11:23:45 2025 +0200', 'DATE_TIME')).toEqual(['Tue Apr 8 11:23:45 2025 +0200']);
+    expect(found('203.0.113.47 - - [12/Mar/2025:08:14:22 +0000] "GET /x"', 'DATE_TIME')).toEqual(['12/Mar/2025:08:14:22 +0000']);
+    expect(found('Mar 12 08:14:22 host sshd[123]: Failed password', 'DATE_TIME')).toEqual(['Mar 12 08:14:22']);
+    expect(found("my son's coach, Mr. Dimitrios Papadakis, yelled at the kids", 'TITLE')).toEqual(['coach', 'Mr.']);
+    expect(found('can I ask for Saturdays off', 'DATE_TIME')).toEqual([]);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

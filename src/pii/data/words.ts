@@ -87,6 +87,13 @@ const split = (s: string) => s.split(/\s+/).filter((w) => w.length > 0);
 export const COMMON_WORDS: ReadonlySet<string> = new Set(split(common));
 export const ORG_SUFFIXES: ReadonlySet<string> = new Set(split(orgSuffixes));
 export const ORG_PREFIXES: ReadonlySet<string> = new Set(split(orgPrefixes));
+/**
+ * Words that open an organisation's name in languages that put the kind of institution first
+ * ("Universidad Complutense", "Szpital Uniwersytecki", "Banco Santander"), and Indian institutes
+ * named by acronym and city ("IIT Delhi").
+ */
+const institutionsFirst = `universidad université universität universitat università universidade uniwersytet politechnika hospital hôpital krankenhaus klinikum klinik ospedale szpital clínica clinica clinique banco banque banca colegio lycée escuela école scuola instituto institut istituto fundación fondation stiftung fundação fundacja ministerio ministère ministerium ministero museo musée iit iim aiims nit`;
+export const INSTITUTIONS_FIRST: ReadonlySet<string> = new Set(split(institutionsFirst));
 export const WELL_KNOWN_ORGS: readonly string[] = wellKnownOrgs.split('|').map((w) => w.trim()).filter(Boolean);
 export const JOB_HEADS: ReadonlySet<string> = new Set(split(jobHeads));
 export const HONORIFICS: ReadonlySet<string> = new Set(split(honorifics));

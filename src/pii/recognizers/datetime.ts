@@ -34,8 +34,13 @@ const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; mont
   { re: new RegExp(`\\b${LONG_MONTH},? ${YEAR}\\b`, 'gi'), score: 0.85, month: true, startsAt: LEX.MONTH },
   // "5 March 2024", "5th of March".
   { re: new RegExp(`\\b${DAY} (?:of )?${MONTH}\\.?(?:,? ${YEAR})?\\b`, 'gi'), score: 0.85, month: true },
-  // Weekday, optionally with a date after it: "Tuesday, March 4", "Tuesday the 14th".
-  { re: new RegExp(`\\b${WEEKDAY}s?(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?|,? (?:the )?(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th))?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
+  // Weekday, optionally with a date after it: "Tuesday, March 4", "Tuesday the 14th". (Not a plural:
+  // "Saturdays off" is every Saturday.)
+  { re: new RegExp(`\\b${WEEKDAY}(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?|,? (?:the )?(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th))?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
+  // Timestamps of logs and tools: ctime and git ("Tue Apr 8 11:23:45 2025 +0200"), syslog
+  // ("Mar 12 08:14:22"), and the Common Log Format of web servers ("12/Mar/2025:08:14:22 +0000").
+  { re: /\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(?:0?[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?: (?:19|20)\d{2})?(?: [+-]\d{4})?(?!\d)/g, score: 0.9, shape: SHAPE.CLOCK },
+  { re: /\b(?:0?[1-9]|[12]\d|3[01])\/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(?:19|20)\d{2}:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?: [+-]\d{4})?(?!\d)/g, score: 0.9, shape: SHAPE.CLOCK },
   // A quarter of a year: "Q3 2025", "Q1 '26".
   { re: /\bQ[1-4][ -]?(?:(?:19|20)\d{2}|['’]\d{2})\b/g, score: 0.7, shape: SHAPE.YEAR | SHAPE.APOSTROPHE_DIGIT },
   // A holiday of a given year: "Christmas 2023", "New Year's Eve 2019", "Diwali 2024".

@@ -1,7 +1,7 @@
 import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
 import { MOBY_GIVEN_NAMES } from '../data/given-names-moby.js';
 import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
-import { COMMON_WORDS, FOREIGN_MONTHS, HONORIFICS, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
+import { COMMON_WORDS, FOREIGN_MONTHS, HONORIFICS, INSTITUTIONS_FIRST, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
 import { buildGazetteer, type Entry } from './gazetteer.js';
 import { wordHash } from './tokens.js';
 
@@ -113,6 +113,7 @@ function build(): Map<string, LexEntry> {
   mark(STRONG_HONORIFICS, LEX.STRONG_HONORIFIC);
   mark(JOB_HEADS, LEX.JOB_HEAD);
   mark(ORG_PREFIXES, LEX.ORG_PREFIX);
+  mark(INSTITUTIONS_FIRST, LEX.ORG_PREFIX);
   mark(ORG_SUFFIXES, LEX.ORG_SUFFIX);
   mark(PARTICLES, LEX.PARTICLE);
   mark(JOB_STOP, LEX.JOB_STOP);

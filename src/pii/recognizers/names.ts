@@ -1,5 +1,6 @@
 import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
 import { COUNTRIES, US_STATE_CODES } from '../data/places.js';
+import { INSTITUTIONS_FIRST } from '../data/words.js';
 import { lookupAt } from './gazetteer.js';
 import { LEX, lexicon } from './lexicon.js';
 import { contextTest, precededBy } from './context-words.js';
@@ -301,6 +302,32 @@ function orgOfPass(c: Ctx): void {
     for (let k = i; k <= j; k++) c.used[k] = 0;
     c.spans.push({ type: 'ORGANIZATION', start: t.start, end: tokens[j]!.end, score: 0.7 });
     for (let k = i; k <= j; k++) c.used[k] = 1;
+  }
+}
+
+/** Lower-case words inside an institution's name ("Universidad de Buenos Aires", "Musée du Louvre"). */
+const INSTITUTION_PARTICLES: ReadonlySet<string> = new Set(['de', 'del', 'della', 'di', 'du', 'des', 'der', 'la', 'le', 'das', 'do', 'da', 'dos', 'für', 'of']);
+
+/**
+ * "Universidad Complutense", "Szpital Uniwersytecki", "Banco Santander", "IIT Delhi": the kind of
+ * institution, then its capitalised name, is an organisation (the English order is
+ * institutionPass's).
+ */
+function institutionFirstPass(c: Ctx): void {
+  const { tokens } = c;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (c.used[i] || !(t.cap || t.upper) || !has(t, LEX.ORG_PREFIX) || !INSTITUTIONS_FIRST.has(t.lower)) continue;
+    let j = i;
+    for (let k = i + 1; k < tokens.length && k - i <= 5 && !c.used[k] && joined(c, tokens[k - 1]!, tokens[k]!); k++) {
+      const w = tokens[k]!;
+      if (nameLike(w) && !isCommon(w)) j = k;
+      else if (!(INSTITUTION_PARTICLES.has(w.lower) && !w.cap)) break;
+    }
+    // "Hospital Road", "Museo Street": a street named after the building.
+    if (j === i || has(tokens[j]!, LEX.STREET_SUFFIX)) continue;
+    emit(c, 'ORGANIZATION', i, j, 0.75);
+    i = j;
   }
 }
 
@@ -744,11 +771,15 @@ function propagationPass(c: Ctx): void {
 /** "Dear Hiring Manager,": the greeting of a letter names the recipient's position. */
 const DEAR_BEFORE = /\bdear\s+$/;
 
-/** A PERSON finding starts at the token after `i`, set off by ", " ("manager, Tom Kessler"). */
+/**
+ * A PERSON finding starts at the token after `i`, set off by ", " ("manager, Tom Kessler"), or
+ * right after an honorific there ("coach, Mr. Papadakis").
+ */
 function namedRightAfter(c: Ctx, i: number): boolean {
   const next = c.tokens[i + 1];
   if (!next || !c.text.startsWith(', ', c.tokens[i]!.end) || next.start !== c.tokens[i]!.end + 2) return false;
-  for (let p = 0; p < c.persons.length; p += 2) if (c.persons[p] === i + 1) return true;
+  const first = has(next, LEX.HONORIFIC) ? i + 2 : i + 1;
+  for (let p = 0; p < c.persons.length; p += 2) if (c.persons[p] === first) return true;
   return false;
 }
 
@@ -971,6 +1002,7 @@ export function findNamedEntities(input: ScanInput, out: PiiSpan[]): void {
   if (!caseless && (text.includes(' of ') || text.includes('Chief '))) titlePhrasePass(c);
   if (flags & LEX.ORG_PREFIX && !caseless) institutionPass(c);
   if (flags & LEX.ORG_PREFIX) orgOfPass(c);
+  if (flags & LEX.ORG_PREFIX && !caseless) institutionFirstPass(c);
   if (!caseless && text.includes('&')) ampersandOrgPass(c);
   if (flags & LEX.GAZETTEER) gazetteerPass(c);
   if (caseless) caselessPass(c);
