@@ -420,6 +420,19 @@ describe('P31 PII detectors', () => {
     expect(found('can I ask for Saturdays off', 'DATE_TIME')).toEqual([]);
   });
 
+  it('LOCATION in other scripts: inside unspaced text, before Korean particles, after Arabic and Hebrew prefixes; not inside a longer word', () => {
+    expect(found('我叫李明, 住在上海', 'LOCATION')).toEqual(['上海']);
+    expect(found('東京から大阪まで新幹線で行きます', 'LOCATION')).toEqual(['東京', '大阪']);
+    expect(found('서울에서 부산까지 얼마나 걸려요?', 'LOCATION')).toEqual(['서울', '부산']);
+    expect(found('سافرت إلى دبي وبالرياض', 'LOCATION')).toEqual(['دبي', 'الرياض']);
+    expect(found('אני גר בחיפה ועובד בתל אביב', 'LOCATION')).toEqual(['חיפה', 'תל אביב']);
+    expect(found('Я живу в Москве, а брат в Санкт-Петербурге', 'LOCATION')).toEqual(['Москве', 'Санкт-Петербурге']);
+    expect(found('sống ở Đà Nẵng, đi Hà Nội', 'LOCATION')).toEqual(['Đà Nẵng', 'Hà Nội']);
+    // A language, not the country; a place name inside another word.
+    expect(found('我会说日本语', 'LOCATION')).toEqual([]);
+    expect(found('Москвич на дороге', 'LOCATION')).toEqual([]);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

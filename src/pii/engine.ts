@@ -10,6 +10,7 @@ import { findAges, findDates } from './recognizers/datetime.js';
 import { findAddresses } from './recognizers/address.js';
 import { findNamedEntities } from './recognizers/names.js';
 import { findScriptNames } from './recognizers/script-names.js';
+import { findScriptPlaces } from './recognizers/script-places.js';
 import { anonymizeSpans, type AnonymizeOptions, type AnonymizeResult, type Operator } from './operators.js';
 
 export interface PiiEngineOptions {
@@ -45,6 +46,7 @@ function recognizeAll(input: ScanInput, out: PiiSpan[]): void {
   findAddresses(input, out);
   findNamedEntities(input, out);
   findScriptNames(input, out);
+  findScriptPlaces(input, out);
 }
 
 /** At module level: tsx compiles a literal with a property escape into a `new RegExp` per evaluation. */
