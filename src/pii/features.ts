@@ -50,9 +50,56 @@ export const SHAPE = {
   APOSTROPHE_DIGIT: 2097152,
 } as const;
 
+/**
+ * Scripts without Latin letters found in the text (bits of TextFeatures.scripts): the recognisers
+ * for names and places written in them run only for the scripts a text has.
+ */
+export const SCRIPT = {
+  GREEK: 1,
+  CYRILLIC: 2,
+  HEBREW: 4,
+  ARABIC: 8,
+  DEVANAGARI: 16,
+  /** Chinese characters and Japanese kana. */
+  HAN_KANA: 32,
+  HANGUL: 64,
+} as const;
+
+/** The SCRIPT bit of a character code outside ASCII (0 for the rest). */
+function scriptOf(c: number): number {
+  if (c < 0x0370) return 0;
+  if (c < 0x0400) return SCRIPT.GREEK;
+  if (c < 0x0530) return SCRIPT.CYRILLIC;
+  if (c < 0x0590) return 0;
+  if (c < 0x0600) return SCRIPT.HEBREW;
+  if (c < 0x0780) return SCRIPT.ARABIC;
+  if (c < 0x0900) return 0;
+  if (c < 0x0980) return SCRIPT.DEVANAGARI;
+  if (c >= 0x1100 && c < 0x1200) return SCRIPT.HANGUL;
+  if (c >= 0x1f00 && c < 0x2000) return SCRIPT.GREEK;
+  if (c >= 0x3040 && c < 0x3100) return SCRIPT.HAN_KANA;
+  if (c >= 0x3400 && c < 0xa000) return SCRIPT.HAN_KANA;
+  if (c >= 0xac00 && c < 0xd7b0) return SCRIPT.HANGUL;
+  if (c >= 0xfb1d && c < 0xfb50) return SCRIPT.HEBREW;
+  if (c >= 0xfb50 && c < 0xfe00) return SCRIPT.ARABIC;
+  return 0;
+}
+
+/** The SCRIPT bits of every character of `text` (as TextFeatures.scripts has them). */
+export function scriptsOf(text: string): number {
+  let scripts = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) scripts |= scriptOf(c);
+  }
+  return scripts;
+}
+
 export interface TextFeatures {
   /** Bits of SHAPE. */
   shape: number;
+  /** Bits of SCRIPT. */
+  scripts: number;
   /** ASCII digits in the text. */
   digits: number;
   /** Colons in the text. */
@@ -86,6 +133,7 @@ const NON_ASCII_LETTER = /[\p{L}\p{M}]/u;
 export function textFeatures(text: string): TextFeatures {
   const n = text.length;
   let shape = 0;
+  let scripts = 0;
   let digits = 0;
   let colons = 0;
   let opaqueRun = 0;
@@ -119,7 +167,10 @@ export function textFeatures(text: string): TextFeatures {
       continue;
     }
     const cls = c < 128 ? CLASS[c]! : 0;
-    if (c >= 128) shape |= SHAPE.NON_ASCII;
+    if (c >= 128) {
+      shape |= SHAPE.NON_ASCII;
+      scripts |= scriptOf(c);
+    }
     else if ((c === 39 || c === 45) && i > 0 && i + 1 < n) {
       const p = text.charCodeAt(i - 1);
       const q = codeAt(text, n, i + 1);
@@ -202,7 +253,7 @@ export function textFeatures(text: string): TextFeatures {
       if (c === 71 && text.startsWith('GIR', i)) shape |= SHAPE.UPPER_DIGIT;
     }
   }
-  return { shape, digits, colons, maxOpaqueRun };
+  return { shape, scripts, digits, colons, maxOpaqueRun };
 }
 
 /** `\s` of JavaScript regexes. */

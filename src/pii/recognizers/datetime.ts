@@ -1,9 +1,9 @@
 import type { PiiSpan, ScanInput } from '../types.js';
-import { SHAPE } from '../features.js';
+import { SCRIPT, SHAPE } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
 import { FOREIGN_MONTHS } from '../data/words.js';
 import { LEX } from './lexicon.js';
-import { hasWord, wordsWith } from './shared.js';
+import { hasWord, tokensOf, wordStarts, wordsWith } from './shared.js';
 
 const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const LONG_MONTH = '(?:january|february|march|april|june|july|august|september|october|november|december)';
@@ -23,7 +23,7 @@ const FOREIGN_MONTH_HINT = new RegExp(`\\d\\.?\\s(?:de\\s)?${FOREIGN_MONTH}`, 'i
  * word boundary in the pattern), so the pattern is tried only at those words instead of at every
  * position of a long document.
  */
-const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; pre?: RegExp }[] = [
+const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; pre?: RegExp; script?: number }[] = [
   // ISO 8601 date with optional time and offset.
   { re: new RegExp(`\\b${YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])(?:[T ]${TIME}(?:Z|[+-]\\d{2}:?\\d{2})?)?(?![\\d])`, 'gi'), score: 0.95, shape: SHAPE.Y4_DASH_DIGIT },
   // Numeric day/month/year in either order; two- or four-digit year.
@@ -37,20 +37,14 @@ const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; mont
   // Weekday, optionally with a date after it: "Tuesday, March 4", "Tuesday the 14th". (Not a plural:
   // "Saturdays off" is every Saturday.)
   { re: new RegExp(`\\b${WEEKDAY}(?:,? ${MONTH}\\.? ${DAY}(?:,? ${YEAR})?|,? (?:the )?(?:0?[1-9]|[12]\\d|3[01])(?:st|nd|rd|th))?\\b`, 'gi'), score: 0.8, words: true, word: LEX.WEEKDAY, startsAt: LEX.WEEKDAY },
-  // Timestamps of logs and tools: ctime and git ("Tue Apr 8 11:23:45 2025 +0200"), syslog
-  // ("Mar 12 08:14:22"), and the Common Log Format of web servers ("12/Mar/2025:08:14:22 +0000").
-  { re: /\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(?:0?[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?: (?:19|20)\d{2})?(?: [+-]\d{4})?(?!\d)/g, score: 0.9, shape: SHAPE.CLOCK },
-  { re: /\b(?:0?[1-9]|[12]\d|3[01])\/(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(?:19|20)\d{2}:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?: [+-]\d{4})?(?!\d)/g, score: 0.9, shape: SHAPE.CLOCK },
   // A quarter of a year: "Q3 2025", "Q1 '26".
   { re: /\bQ[1-4][ -]?(?:(?:19|20)\d{2}|['’]\d{2})\b/g, score: 0.7, shape: SHAPE.YEAR | SHAPE.APOSTROPHE_DIGIT },
-  // A holiday of a given year: "Christmas 2023", "New Year's Eve 2019", "Diwali 2024".
-  { re: new RegExp(`\\b(?:christmas(?: eve| day)?|new year['’]?s(?: eve| day)?|easter(?: sunday| monday)?|thanksgiving|halloween|hanukkah|diwali|eid(?: al-fitr| al-adha)?|ramadan|valentine['’]?s day|independence day|labou?r day|memorial day|boxing day) (?:of )?${YEAR}\\b`, 'gi'), score: 0.8, shape: SHAPE.YEAR },
   // A year written with an apostrophe after a word that announces a time: "born in '94", "class of ’09".
   { re: /\b(?:in|since|of|born in|back in|summer of|until)\s+(['’]\d{2})(?![\d'’])/gi, score: 0.7, group: 1, shape: SHAPE.APOSTROPHE_DIGIT },
   // Dates in Chinese and Japanese (2025年3月15日, 3月15日) and in Korean (2025년 3월 15일): a year with a
   // month, or a month with a day (a year alone is a date only after a word that says so).
-  { re: /(?:19|20)\d{2}\s?年\s?(?:0?[1-9]|1[0-2])\s?月(?:\s?(?:0?[1-9]|[12]\d|3[01])\s?[日号])?|(?:0?[1-9]|1[0-2])\s?月\s?(?:0?[1-9]|[12]\d|3[01])\s?[日号]/g, score: 0.85, shape: SHAPE.NON_ASCII },
-  { re: /(?:19|20)\d{2}\s?년\s?(?:0?[1-9]|1[0-2])\s?월(?:\s?(?:0?[1-9]|[12]\d|3[01])\s?일)?|(?:0?[1-9]|1[0-2])\s?월\s?(?:0?[1-9]|[12]\d|3[01])\s?일/g, score: 0.85, shape: SHAPE.NON_ASCII },
+  { re: /(?:19|20)\d{2}\s?年\s?(?:0?[1-9]|1[0-2])\s?月(?:\s?(?:0?[1-9]|[12]\d|3[01])\s?[日号])?|(?:0?[1-9]|1[0-2])\s?月\s?(?:0?[1-9]|[12]\d|3[01])\s?[日号]/g, score: 0.85, script: SCRIPT.HAN_KANA },
+  { re: /(?:19|20)\d{2}\s?년\s?(?:0?[1-9]|1[0-2])\s?월(?:\s?(?:0?[1-9]|[12]\d|3[01])\s?일)?|(?:0?[1-9]|1[0-2])\s?월\s?(?:0?[1-9]|[12]\d|3[01])\s?일/g, score: 0.85, script: SCRIPT.HANGUL },
   // Month and year: "09/2026", "expires 12/2030".
   { re: /(?<![\d/.-])(?:0?[1-9]|1[0-2])\/(?:19|20)\d{2}(?![\d/])/g, score: 0.7, shape: SHAPE.DIGIT_SEP_DIGIT },
   // A span of years: "2019-2022", "1998–2003".
@@ -67,7 +61,6 @@ const PATTERN_SPECS: readonly { re: RegExp; score: number; words?: boolean; mont
   { re: new RegExp(`\\b(?:19|20)\\d0s\\b`, 'gi'), score: 0.7, shape: SHAPE.DECADE },
   // Relative dates: below the default threshold, since on their own they identify no one.
   { re: /\b(?:yesterday|today|tomorrow|tonight|the day (?:before|after) (?:yesterday|tomorrow)|(?:last|next|this) (?:week|weekend|month|year|spring|summer|autumn|fall|winter)|(?:last|next|this) (?:mon|tues|wednes|thurs|fri|satur|sun)day)\b/gi, score: 0.45, words: true, word: LEX.RELATIVE_DAY | LEX.WEEKDAY, startsAt: LEX.RELATIVE_LEAD },
-  { re: /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago\b/gi, score: 0.45, words: true, word: LEX.AGO },
 ];
 
 /**
@@ -185,12 +178,96 @@ function hourMarks(input: ScanInput, found: PiiSpan[]): void {
   }
 }
 
+/**
+ * Timestamps of logs and tools, tried only at the month abbreviations of the text: ctime and git
+ * ("Tue Apr 8 11:23:45 2025 +0200", the weekday taken in from before the month), syslog
+ * ("Mar 12 08:14:22") and the Common Log Format of web servers ("12/Mar/2025:08:14:22 +0000",
+ * the day taken in from before).
+ */
+const CTIME_AT = /(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(?:0?[1-9]|[12]\d|3[01]) (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?: (?:19|20)\d{2})?(?: [+-]\d{4})?(?!\d)/y;
+const CLF_AT = /(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\/(?:19|20)\d{2}:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?: [+-]\d{4})?(?!\d)/y;
+const WEEKDAY_BEFORE = /(?:^|[^A-Za-z])((?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )$/;
+const DAY_BEFORE = /(?:^|[^\d])((?:0?[1-9]|[12]\d|3[01])\/)$/;
+
+function logTimestamps(input: ScanInput, found: PiiSpan[]): void {
+  const { text } = input;
+  const months = wordsWith(input, LEX.MONTH);
+  for (let p = 0; p < months.length; p += 2) {
+    const at = months[p]!;
+    const c = text.charCodeAt(at);
+    if (c < 65 || c > 90) continue;
+    const ctime = execAt(CTIME_AT, text, at);
+    if (ctime) {
+      const weekday = WEEKDAY_BEFORE.exec(text.slice(Math.max(0, at - 5), at));
+      const start = weekday ? at - weekday[1]!.length : at;
+      found.push({ type: 'DATE_TIME', start, end: at + ctime[0].length, score: 0.9 });
+      continue;
+    }
+    if (text.charCodeAt(at - 1) !== 47) continue;
+    const clf = execAt(CLF_AT, text, at);
+    const day = clf && DAY_BEFORE.exec(text.slice(Math.max(0, at - 4), at));
+    if (clf && day) found.push({ type: 'DATE_TIME', start: at - day[1]!.length, end: at + clf[0].length, score: 0.9 });
+  }
+}
+
+/**
+ * Patterns that end at a known word are matched backwards from it, on the text just before:
+ * "3 days ago" from each "ago", "Christmas 2023" from each year after a holiday's last word. A
+ * window longer than any match finds what the pattern finds over the whole text, without running
+ * it at every position of a long document.
+ */
+const AGO_BEFORE = /\b(?:\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) $/i;
+const HOLIDAY_BEFORE = /\b(?:christmas(?: eve| day)?|new year['’]?s(?: eve| day)?|easter(?: sunday| monday)?|thanksgiving|halloween|hanukkah|diwali|eid(?: al-fitr| al-adha)?|ramadan|valentine['’]?s day|independence day|labou?r day|memorial day|boxing day) (?:of )?$/;
+/** The last words of HOLIDAY_BEFORE's phrases: a year after any other word is no holiday's. */
+const HOLIDAY_LAST_WORDS: ReadonlySet<string> = new Set(['christmas', 'eve', 'day', 'easter', 'sunday', 'monday', 'thanksgiving', 'halloween', 'hanukkah', 'diwali', 'eid', 'fitr', 'adha', 'ramadan', 'of']);
+
+/** "three weeks ago" (a relative date: below the default threshold). */
+function agoDates(input: ScanInput, found: PiiSpan[]): void {
+  const { text } = input;
+  const words = wordsWith(input, LEX.AGO);
+  for (let p = 0; p < words.length; p += 2) {
+    const at = words[p]!;
+    const from = Math.max(0, at - 24);
+    const m = AGO_BEFORE.exec(text.slice(from, at));
+    if (m) found.push({ type: 'DATE_TIME', start: from + m.index, end: words[p + 1]!, score: 0.45 });
+  }
+}
+
+/** "Christmas 2023", "New Year's Eve 2019", "Diwali 2024": a holiday of a given year. */
+function holidayDates(input: ScanInput, found: PiiSpan[]): void {
+  const { text, lower } = input;
+  const tokens = tokensOf(input);
+  for (let k = 1; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    // The year starts the token and ends a `\\b` word ("2019" of "2019-2020" too).
+    const after = t.start + 4 < text.length ? text.charCodeAt(t.start + 4) : 32;
+    const wordGoesOn = (after >= 48 && after <= 57) || ((after | 32) >= 97 && (after | 32) <= 122) || after === 95;
+    if (t.alpha || t.length < 4 || wordGoesOn || !isYear(text, t.start) || !HOLIDAY_LAST_WORDS.has(tokens[k - 1]!.lower)) continue;
+    const from = Math.max(0, t.start - 40);
+    const m = HOLIDAY_BEFORE.exec(lower.slice(from, t.start));
+    if (m) found.push({ type: 'DATE_TIME', start: from + m.index, end: t.start + 4, score: 0.8 });
+  }
+}
+
+/** Four digits at `at` that read as a year of YEAR (1800–2099). */
+function isYear(text: string, at: number): boolean {
+  const a = text.charCodeAt(at);
+  const b = text.charCodeAt(at + 1);
+  if (!((a === 49 && (b === 56 || b === 57)) || (a === 50 && b === 48))) return false;
+  const c = text.charCodeAt(at + 2);
+  const d = text.charCodeAt(at + 3);
+  return c >= 48 && c <= 57 && d >= 48 && d <= 57;
+}
+
 export function findDates(input: ScanInput, out: PiiSpan[]): void {
   const found: PiiSpan[] = [];
   collectDates(input, found);
   if (input.hasDigit && input.features.shape & SHAPE.DIGIT_SEP_DIGIT) shortDates(input, found);
   if (input.features.shape & SHAPE.DIGIT_H) hourMarks(input, found);
   if (hasWord(input, LEX.MONTH)) bareMonths(input, found);
+  if (input.features.shape & SHAPE.CLOCK && hasWord(input, LEX.MONTH)) logTimestamps(input, found);
+  if (hasWord(input, LEX.AGO)) agoDates(input, found);
+  if (input.features.shape & SHAPE.YEAR) holidayDates(input, found);
   mergeAdjacent(input.text, found, out);
 }
 
@@ -201,6 +278,7 @@ function collectDates(input: ScanInput, out: PiiSpan[]): void {
     const pattern = PATTERNS[p]!;
     if (!pattern.words && !hasDigit) continue;
     if (pattern.shape !== 0 && !(shapes & pattern.shape)) continue;
+    if (pattern.script !== 0 && !(input.features.scripts & pattern.script)) continue;
     if (pattern.month && !hasWord(input, LEX.MONTH)) continue;
     if (pattern.word !== 0 && !hasWord(input, pattern.word)) continue;
     if (pattern.pre !== null && !pattern.pre.test(text)) continue;
@@ -253,9 +331,11 @@ interface Pattern {
   hint: string;
   /** A cheaper test every text with a match passes, or null. */
   pre: RegExp | null;
+  /** The script (SCRIPT of features.ts) every match is written in, or 0. */
+  script: number;
 }
 
-function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; hint?: string; pre?: RegExp }): Pattern {
+function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: boolean; group?: number; shape?: number; word?: number; startsAt?: number; hint?: string; pre?: RegExp; script?: number }): Pattern {
   return {
     re: spec.re,
     sticky: spec.startsAt !== undefined ? sticky(spec.re) : spec.re,
@@ -268,6 +348,7 @@ function normalize(spec: { re: RegExp; score: number; words?: boolean; month?: b
     startsAt: spec.startsAt ?? 0,
     hint: spec.hint ?? '',
     pre: spec.pre ?? null,
+    script: spec.script ?? 0,
   };
 }
 
@@ -299,29 +380,43 @@ const OTHER_LANGUAGE_AGE_HINT = /\d\s(?:años|anos|ans|jahre|anni)\b/;
 /** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
 const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem)\s+(\d{1,3})\s(?:años|anos|ans|jahre|anni)(?![\p{L}])/giu;
 
-/** Ages spelt out, two to ninety-nine ("one" is too often not a number of years to count alone). */
-const AGE_WORD = '(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)';
-/** What must follow a bare spelt-out age for it to be one ("she's seventy-two and", "turned five."). */
-const AGE_WORD_END = '(?=\\s*(?:[.,!?;)]|$|and\\b|now\\b|today\\b|this\\b|last\\b|next\\b|yesterday\\b|years?\\b))';
-/** `hint`: a string every match has, or `lead`: words (bits of LEX) every match starts with. */
-const WORD_AGE_PATTERNS: readonly { re: RegExp; score: number; hint: string; lead: number }[] = [
-  { re: new RegExp(`\\b(${AGE_WORD})[- ](?:years?|yrs?)[- ]old\\b`, 'gid'), score: 0.95, hint: 'old', lead: 0 },
-  { re: new RegExp(`\\b(?:turn|turns|turned|turning)\\s+(${AGE_WORD})${AGE_WORD_END}`, 'gimd'), score: 0.85, hint: 'turn', lead: 0 },
-  // ("Explain it like I'm five" is an idiom: not after "like", nor at the very end of the text.)
-  { re: new RegExp(`(?<!\\blike )\\b(?:i'm|i am|im|he's|he is|she's|she is|they're)\\s+(${AGE_WORD})(?=\\s*(?:[.,!?;)]|and\\b|now\\b|today\\b|this\\b|next\\b|years?\\b))`, 'gimd'), score: 0.6, hint: '', lead: LEX.AGE_LEAD },
-  { re: new RegExp(`\\b(?:my|our|his|her|their|your)\\s+(?:son|daughter|kid|child|baby|brother|sister|grandson|granddaughter|nephew|niece|cousin)\\s+(?:is|was|turned|turns|just turned|will be)\\s+(${AGE_WORD})${AGE_WORD_END}`, 'gimd'), score: 0.8, hint: '', lead: LEX.POSSESSIVE },
-];
+/**
+ * Ages spelt out, two to ninety-nine ("one" is too often not a number of years to count alone),
+ * found from the number words of the text (LEX.NUMBER_WORD): the word, and what stands before
+ * and after it, decide. `m` flag: `$` is the end of a line.
+ */
+const AGE_WORD_AT = /(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?![\p{L}\d])/iuy;
+/** "a twenty-year-old", "five years old". */
+const YEARS_OLD_AFTER = /^[- ](?:years?|yrs?)[- ]old\b/i;
+/** What must follow a bare spelt-out age ("she's seventy-two and", "turned five."). */
+const AGE_END_AFTER = /^\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|last\b|next\b|yesterday\b|years?\b)/im;
+/** After "I'm", also what follows must say so, and not at the very end: "explain it like I'm five" is an idiom. */
+const SELF_END_AFTER = /^\s*(?:[.,!?;)]|and\b|now\b|today\b|this\b|next\b|years?\b)/i;
+const TURNED_BEFORE = /\b(?:turn|turns|turned|turning)\s+$/;
+const RELATIVE_BEFORE = /\b(?:my|our|his|her|their|your)\s+(?:son|daughter|kid|child|baby|brother|sister|grandson|granddaughter|nephew|niece|cousin)\s+(?:is|was|turned|turns|just turned|will be)\s+$/;
+const SELF_BEFORE = /\b(?:i'm|i am|im|he's|he is|she's|she is|they're)\s+$/;
+const LIKE_SELF_BEFORE = /\blike\s+(?:i'm|i am|im|he's|he is|she's|she is|they're)\s+$/;
 
 /** "my son just turned five", "she's seventy-two and lives alone", "a twenty-year-old student". */
 function spelledAges(input: ScanInput, out: PiiSpan[]): void {
-  const { lower, text } = input;
-  for (const { re, score, hint, lead } of WORD_AGE_PATTERNS) {
-    if (hint !== '' ? !lower.includes(hint) : !hasWord(input, lead)) continue;
-    for (const m of execAll(re, text)) {
-      if (m[0].endsWith('old') && THING_AFTER_OLD.test(text.slice(m.index + m[0].length, m.index + m[0].length + 16))) continue;
-      const [start, end] = m.indices![1]!;
-      out.push({ type: 'AGE', start, end, score });
+  if (!hasWord(input, LEX.NUMBER_WORD)) return;
+  const { text, lower } = input;
+  for (const at of wordStarts(input, LEX.NUMBER_WORD)) {
+    const m = execAt(AGE_WORD_AT, text, at);
+    if (!m) continue;
+    const end = at + m[0].length;
+    const rest = text.slice(end, end + 24);
+    const before = lower.slice(Math.max(0, at - 48), at);
+    let score = 0;
+    if (YEARS_OLD_AFTER.test(rest)) {
+      const oldEnd = end + YEARS_OLD_AFTER.exec(rest)![0].length;
+      if (!THING_AFTER_OLD.test(text.slice(oldEnd, oldEnd + 16))) score = 0.95;
+    } else if (AGE_END_AFTER.test(rest)) {
+      if (TURNED_BEFORE.test(before)) score = 0.85;
+      else if (RELATIVE_BEFORE.test(before)) score = 0.8;
+      else if (SELF_BEFORE.test(before) && !LIKE_SELF_BEFORE.test(before) && SELF_END_AFTER.test(rest)) score = 0.6;
     }
+    if (score > 0) out.push({ type: 'AGE', start: at, end, score });
   }
 }
 

@@ -62,6 +62,8 @@ export const LEX = {
   YEAR_LEAD: 1 << 29,
   /** "my", "our", "his"…: the first words of the relative's-age pattern of datetime.ts. */
   POSSESSIVE: 1 << 30,
+  /** "two" … "nineteen", "twenty" … "ninety": the words of a spelt-out age (datetime.ts). The sign bit, so test with `!== 0`. */
+  NUMBER_WORD: 1 << 31,
 } as const;
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -134,6 +136,7 @@ function build(): Map<string, LexEntry> {
   mark(['psc', 'unit', 'cmr', 'usns', 'usnv', 'uss', 'uscgc'], LEX.MILITARY);
   mark(['i', 'im', 'he', 'she', 'they', 'was', 'were', 'am'], LEX.AGE_LEAD);
   mark(['my', 'our', 'his', 'her', 'their', 'your'], LEX.POSSESSIVE);
+  mark('two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety'.split(' '), LEX.NUMBER_WORD);
   // Each list is every first word of its pattern's alternatives, as the tokeniser cuts them
   // ("api_key" is "api", "accesskey" one word); the patterns are case-insensitive.
   mark('password passwd passphrase pwd pass pin secret secretkey token api apikey access accesskey client clientsecret private privatekey auth bearer authorization credential credentials'.split(' '), LEX.SECRET_LEAD);

@@ -856,11 +856,13 @@ function jobTitlePass(c: Ctx): void {
     const lineEnd = lineEndsAfter(text, t.end, false);
     const ownLine = lineStart && lineEnd;
     if (/^\s+(?:license|licence)\b/.test(after(c, i))) continue; // "my driver license"
-    // "the plant manager, Tom Kessler, …": a role set off before a name found earlier is that person's.
-    const named = !ownLine && namedRightAfter(c, i);
-    if (!ownLine && !named && !(JOB_BEFORE.test(pre) && (!lineStart || DEAR_BEFORE.test(pre))) && !roleInContext(c, a, i, pre)) continue;
-    // "the manager" is a role, not a title, unless someone is said to be it ("I am the CEO").
-    if (!ownLine && !named && /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre)) continue;
+    if (!ownLine) {
+      const stated = (JOB_BEFORE.test(pre) && (!lineStart || DEAR_BEFORE.test(pre))) || roleInContext(c, a, i, pre);
+      // "the manager" is a role, not a title, unless someone is said to be it ("I am the CEO").
+      const role = /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre);
+      // Either way, a role set off before a name found earlier is that person's ("the plant manager, Tom Kessler, …").
+      if ((!stated || role) && !namedRightAfter(c, i)) continue;
+    }
     emit(c, 'TITLE', a, departmentAfter(c, i), ownLine ? 0.55 : 0.6);
   }
 }
@@ -873,11 +875,11 @@ function jobTitlePass(c: Ctx): void {
 function orgListPass(c: Ctx): void {
   const { tokens, text } = c;
   const count = c.spans.length;
-  let orgEnds: number[] | undefined;
-  for (let p = 0; p < count; p++) if (c.spans[p]!.type === 'ORGANIZATION') (orgEnds ??= []).push(c.spans[p]!.end);
+  let orgEnds: Set<number> | undefined;
+  for (let p = 0; p < count; p++) if (c.spans[p]!.type === 'ORGANIZATION') (orgEnds ??= new Set()).add(c.spans[p]!.end);
   if (!orgEnds) return;
   for (let i = 0; i < tokens.length; i++) {
-    if (!orgEnds.includes(tokens[i]!.end)) continue;
+    if (!orgEnds.has(tokens[i]!.end)) continue;
     let last = i;
     for (;;) {
       const k = listedAfter(c, last);

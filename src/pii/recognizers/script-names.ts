@@ -1,5 +1,5 @@
 import type { PiiSpan, ScanInput } from '../types.js';
-import { SHAPE } from '../features.js';
+import { SCRIPT } from '../features.js';
 import { execAll } from './exec-all.js';
 
 /**
@@ -12,30 +12,31 @@ import { execAll } from './exec-all.js';
  * bounded by how names are written there (Chinese: two or three characters, the family name
  * first) and ends before punctuation or one of the words that commonly follow it.
  */
-const PATTERNS: readonly { re: RegExp; score: number }[] = [
+/** `script`: the SCRIPT every match is written in (a text without it skips the pattern). */
+const PATTERNS: readonly { re: RegExp; score: number; script: number }[] = [
   // 我叫李明, 我的名字是王小红, 我姓张 (family name only is left out: one character says little).
-  { re: /(?:我叫|我的名字是|我名叫|我名字叫)\s*(\p{sc=Han}{2,3}?)(?=[\s,，。.!！?？、;；:：]|$|[住在是今想的电手我来从和也，])/gu, score: 0.85 },
+  { re: /(?:我叫|我的名字是|我名叫|我名字叫)\s*(\p{sc=Han}{2,3}?)(?=[\s,，。.!！?？、;；:：]|$|[住在是今想的电手我来从和也，])/gu, score: 0.85, script: SCRIPT.HAN_KANA },
   // 私の名前は田中です, 田中太郎と申します.
-  { re: /(?:私の名前は|僕の名前は|わたしの名前は)\s*([\p{sc=Han}\p{sc=Katakana}ー]{2,8}?)\s*(?=です|と申します|といいます|[、。,.\s]|$)/gu, score: 0.85 },
-  { re: /([\p{sc=Han}]{2,4}|[\p{sc=Katakana}ー]{2,10})\s*(?=と申します)/gu, score: 0.8 },
+  { re: /(?:私の名前は|僕の名前は|わたしの名前は)\s*([\p{sc=Han}\p{sc=Katakana}ー]{2,8}?)\s*(?=です|と申します|といいます|[、。,.\s]|$)/gu, score: 0.85, script: SCRIPT.HAN_KANA },
+  { re: /([\p{sc=Han}]{2,4}|[\p{sc=Katakana}ー]{2,10})\s*(?=と申します)/gu, score: 0.8, script: SCRIPT.HAN_KANA },
   // 제 이름은 김민준입니다, 저는 박지현이에요.
-  { re: /(?:제 이름은|내 이름은|이름은|저는)\s*(\p{sc=Hangul}{2,4}?)(?=입니다|이에요|예요|이고|이야|라고|[\s,.!?]|$)/gu, score: 0.8 },
+  { re: /(?:제 이름은|내 이름은|이름은|저는)\s*(\p{sc=Hangul}{2,4}?)(?=입니다|이에요|예요|이고|이야|라고|[\s,.!?]|$)/gu, score: 0.8, script: SCRIPT.HANGUL },
   // اسمي أحمد منصور, أنا اسمي ...
-  { re: /(?:^|[^\p{L}])(?:اسمي|إسمي|أسمي)\s+(\p{sc=Arabic}{2,}(?:\s+(?!و)\p{sc=Arabic}{2,})?)/gu, score: 0.85 },
+  { re: /(?:^|[^\p{L}])(?:اسمي|إسمي|أسمي)\s+(\p{sc=Arabic}{2,}(?:\s+(?!و)\p{sc=Arabic}{2,})?)/gu, score: 0.85, script: SCRIPT.ARABIC },
   // שמי דוד כהן, קוראים לי נועה
-  { re: /(?:^|[^\p{L}])(?:שמי|קוראים לי|השם שלי הוא)\s+(\p{sc=Hebrew}{2,}(?:\s+(?!ו)\p{sc=Hebrew}{2,})?)/gu, score: 0.8 },
+  { re: /(?:^|[^\p{L}])(?:שמי|קוראים לי|השם שלי הוא)\s+(\p{sc=Hebrew}{2,}(?:\s+(?!ו)\p{sc=Hebrew}{2,})?)/gu, score: 0.8, script: SCRIPT.HEBREW },
   // मेरा नाम राहुल शर्मा है
-  { re: /मेरा नाम\s+((?:[\p{sc=Devanagari}\p{M}]+\s+){0,2}?[\p{sc=Devanagari}\p{M}]+)\s+(?:है|हैं)/gu, score: 0.85 },
+  { re: /मेरा नाम\s+((?:[\p{sc=Devanagari}\p{M}]+\s+){0,2}?[\p{sc=Devanagari}\p{M}]+)\s+(?:है|हैं)/gu, score: 0.85, script: SCRIPT.DEVANAGARI },
   // Меня зовут Анна Петрова, Мене звати Олена: capitalised words, as these scripts write names.
-  { re: /(?:^|[^\p{L}])(?:[Мм]еня зовут|[Мм]ене звати|[Мм]оё имя|[Мм]ое имя|[Мм]оє ім'я)\s+(\p{Lu}[\p{Ll}\p{M}-]+(?:\s+\p{Lu}[\p{Ll}\p{M}-]+){0,2})/gu, score: 0.85 },
+  { re: /(?:^|[^\p{L}])(?:[Мм]еня зовут|[Мм]ене звати|[Мм]оё имя|[Мм]ое имя|[Мм]оє ім'я)\s+(\p{Lu}[\p{Ll}\p{M}-]+(?:\s+\p{Lu}[\p{Ll}\p{M}-]+){0,2})/gu, score: 0.85, script: SCRIPT.CYRILLIC },
   // Με λένε Γιώργο, ονομάζομαι Ελένη Παπαδοπούλου.
-  { re: /(?:^|[^\p{L}])(?:[Μμ]ε λένε|[Οο]νομάζομαι|[Ττ]ο όνομά μου είναι)\s+(\p{Lu}[\p{Ll}\p{M}]+(?:\s+\p{Lu}[\p{Ll}\p{M}]+){0,2})/gu, score: 0.85 },
+  { re: /(?:^|[^\p{L}])(?:[Μμ]ε λένε|[Οο]νομάζομαι|[Ττ]ο όνομά μου είναι)\s+(\p{Lu}[\p{Ll}\p{M}]+(?:\s+\p{Lu}[\p{Ll}\p{M}]+){0,2})/gu, score: 0.85, script: SCRIPT.GREEK },
 ];
 
-/** Every introducing phrase is written outside ASCII: texts in ASCII alone skip all patterns. */
 export function findScriptNames({ text, features }: ScanInput, out: PiiSpan[]): void {
-  if (!(features.shape & SHAPE.NON_ASCII)) return;
-  for (const { re, score } of PATTERNS) {
+  if (features.scripts === 0) return;
+  for (const { re, score, script } of PATTERNS) {
+    if (!(features.scripts & script)) continue;
     for (const m of execAll(re, text)) {
       const name = m[1]!;
       const start = m.index + m[0].lastIndexOf(name);

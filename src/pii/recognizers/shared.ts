@@ -29,7 +29,7 @@ export function tokensOf(input: ScanInput): Token[] {
  */
 const KEY_FLAGS =
   LEX.WEEKDAY | LEX.RELATIVE_DAY | LEX.AGO | LEX.MONTH | LEX.SECRET_LABEL | LEX.ZIP_LABEL | LEX.LICENSE_LABEL | LEX.STREET_SUFFIX | LEX.STRONG_STREET_SUFFIX |
-  LEX.STREET_PREFIX | LEX.MILITARY | LEX.AGE_LEAD | LEX.SECRET_LEAD | LEX.RELATIVE_LEAD | LEX.YEAR_LEAD | LEX.POSSESSIVE;
+  LEX.STREET_PREFIX | LEX.MILITARY | LEX.AGE_LEAD | LEX.SECRET_LEAD | LEX.RELATIVE_LEAD | LEX.YEAR_LEAD | LEX.POSSESSIVE | LEX.NUMBER_WORD;
 
 /** The indices of the tokens that may have one of `flags`, which must be among KEY_FLAGS. */
 function keyTokens(input: ScanInput, flags: number): number[] {
