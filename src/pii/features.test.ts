@@ -5,6 +5,7 @@ import { execAll } from './recognizers/exec-all.js';
 import { scanInput } from './engine.js';
 import { hasWord, wordsWith } from './recognizers/shared.js';
 import { LEX } from './recognizers/lexicon.js';
+import { ADDRESS_CUE, BEFORE_NUMBER, PO_BOX, STANDALONE_UNIT, wordsBeforeNumbers } from './recognizers/address.js';
 
 /**
  * The recognisers skip patterns on cheap tests (character shapes, listed words, the word before a
@@ -116,6 +117,30 @@ describe('word tests', () => {
       const pos = text.length;
       expect(precededBy(text, pos, test)).toBe(re.test(lineBefore(text, pos)));
     }
+  });
+});
+
+describe('words before numbers', () => {
+  it('allows each number-led address pattern wherever the pattern matches', () => {
+    const pieces = ['apt', 'Apt', 'apartment', 'suite', 'SUITE', 'ste', 'box', 'Box', 'P.O.', 'po', 'postbox', 'postfach', 'address', 'is', 'at', 'to', 'lives', 'ship',
+      '.', '#', ' ', ' ', '\t', '\n', ':', '\u00a0', '5', '12', '300', 'x', 'é', '-', '_'];
+    let seed = 3;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % pieces.length;
+    const patterns: [RegExp, number][] = [[ADDRESS_CUE, BEFORE_NUMBER.CUE], [STANDALONE_UNIT, BEFORE_NUMBER.UNIT], [PO_BOX, BEFORE_NUMBER.BOX]];
+    let matched = 0;
+    for (let n = 0; n < 40000; n++) {
+      let text = '';
+      for (let k = next() % 8; k >= 0; k--) text += pieces[next()];
+      const input = scanInput(text);
+      if (!input.hasDigit) continue;
+      const allowed = wordsBeforeNumbers(input);
+      for (const [re, bit] of patterns) {
+        if (execAll(re, text).length === 0) continue;
+        matched++;
+        expect({ text, bit, allowed: (allowed & bit) !== 0 }).toEqual({ text, bit, allowed: true });
+      }
+    }
+    expect(matched).toBeGreaterThan(600);
   });
 });
 

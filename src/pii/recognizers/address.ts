@@ -40,14 +40,14 @@ function hasStreetEnding(word: string): boolean {
   for (let n = 2; n <= 8 && n < w.length; n++) if (ENDINGS.has(w.slice(-n))) return true;
   return false;
 }
-const PO_BOX = /\b(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postbox|postfach|box)\s+#?\d{1,6}\b/gi;
+export const PO_BOX = /\b(?:p\.?\s?o\.?\s?box|post(?:al)?\s+office\s+box|postbox|postfach|box)\s+#?\d{1,6}\b/gi;
 const MILITARY = /\b(?:(?:psc|unit|cmr)\s+\d{3,5},?\s+box\s+\d{3,5}|(?:usns|usnv|uss|usns|uscgc)\s+[\p{L}]+)(?:,?\s*\n?\s*(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5})?/giu;
 const PREFIX_FIRST_AT = sticky(PREFIX_FIRST);
 const COMPOUND_AT = sticky(COMPOUND);
 const NUMBER_PREFIX_AT = sticky(NUMBER_PREFIX);
 const MILITARY_AT = sticky(MILITARY);
 /** Words after which a line that starts with a number is an address ("my address is 12 …"). */
-const ADDRESS_CUE = /\b(?:address(?:es)?(?: is| was| has changed to)?|live at|lives at|living at|located at|situated at|ship(?:ped)? (?:it )?to|deliver(?:ed)? (?:it )?to|send (?:it |this |them |the \w+ )?to|moved to)\s*:?\s*(?=\d)/gi;
+export const ADDRESS_CUE = /\b(?:address(?:es)?(?: is| was| has changed to)?|live at|lives at|living at|located at|situated at|ship(?:ped)? (?:it )?to|deliver(?:ed)? (?:it )?to|send (?:it |this |them |the \w+ )?to|moved to)\s*:?\s*(?=\d)/gi;
 /** A line of its own that reads "number, name, number": the European way of writing a street. */
 const NUMBERED_LINE = /(?:^|\n)[ \t>]*(\d{1,6}[ \t]+\p{Lu}[\p{L}\p{M}.'’-]+(?:[ \t]+[\p{L}\p{M}.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\.?)(?=[ \t]*(?:\r?\n|,|$))/gu;
 const NUMBERED_LINE_AT = sticky(NUMBERED_LINE);
@@ -95,7 +95,7 @@ function numberRightBefore(text: string, at: number): boolean {
 
 /** A capitalised name of one to four words, then a building number, right before a unit word. */
 const STREET_BEFORE_UNIT = /(?<![\p{L}\p{M}\d.'’-])\p{Lu}[\p{L}\p{M}.'’-]+(?:[ \t]+[\p{L}\p{M}.'’-]+){0,3}[ \t]+\d{1,5}[A-Za-z]?\.?,?[ \t]*$/u;
-const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
+export const STANDALONE_UNIT = /\b(?:apt\.?|apartment|suite|ste\.)\s*#?\s*\d{1,5}[A-Za-z]?\b/gi;
 
 /**
  * Where COMPOUND can match a street: a word of four or more letters with a street ending
@@ -149,18 +149,39 @@ function letterRunStart(text: string, t: Token): number {
   return s;
 }
 
+/** What the words right before the text's numbers allow (bits): see wordsBeforeNumbers. */
+export const BEFORE_NUMBER = {
+  /** The last word of an ADDRESS_CUE phrase ("address is 12…", "address:\n12", "lives at12"). */
+  CUE: 1,
+  /** A unit word of STANDALONE_UNIT ("Apt. 4", "suite #200", "ste. 5", "apt5"). */
+  UNIT: 2,
+  /** The box word of PO_BOX ("P.O. Box 149", "Postfach 12"). */
+  BOX: 4,
+} as const;
+
+const UNIT_WORDS: ReadonlySet<string> = new Set(['apt', 'apartment', 'suite']);
+const isAsciiLower = (c: number) => c >= 97 && c <= 122;
+const SPACE = /\s/;
+/** `\s` of JavaScript regexes at `j`. */
+const isSpaceAt = (text: string, j: number) => {
+  const c = text.charCodeAt(j);
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && SPACE.test(text[j]!));
+};
+
 /**
- * Some number is preceded by the last word of an ADDRESS_CUE phrase ("address is 12…",
- * "address:\n12", "lives at12"): a necessary condition for the phrase regex, checked per number.
+ * One walk over the numbers of the text that tells which number-led patterns can match, from the
+ * word right before each number: necessary conditions of ADDRESS_CUE, STANDALONE_UNIT and PO_BOX,
+ * checked without a search of the text for each of their words.
  */
-function cueBeforeNumber(input: ScanInput): boolean {
+export function wordsBeforeNumbers(input: ScanInput): number {
   const { lower } = input;
+  let found = 0;
   for (const t of tokensOf(input)) {
     if (t.alpha) continue; // no digit in it
     for (let k = t.start; k < t.end; k++) {
       const d = lower.charCodeAt(k);
       if (d < 48 || d > 57 || (k > t.start && lower.charCodeAt(k - 1) >= 48 && lower.charCodeAt(k - 1) <= 57)) continue;
-      // Back over white space and a colon, then the letters of the word before the number.
+      // ADDRESS_CUE: back over white space and a colon, then the letters of the word before the number.
       let j = k - 1;
       while (j >= 0) {
         const c = lower.charCodeAt(j);
@@ -168,13 +189,25 @@ function cueBeforeNumber(input: ScanInput): boolean {
         else if (c >= 128 && /\s/.test(lower[j]!)) j--;
         else break;
       }
-      const end = j + 1;
-      while (j >= 0 && lower.charCodeAt(j) >= 97 && lower.charCodeAt(j) <= 122) j--;
-      if (j >= 0 && lower.charCodeAt(j) >= 128) return true; // a non-ASCII letter may be part of the word
-      if (CUE_RUNS.has(lower.slice(j + 1, end))) return true;
+      let end = j + 1;
+      while (j >= 0 && isAsciiLower(lower.charCodeAt(j))) j--;
+      if ((j >= 0 && lower.charCodeAt(j) >= 128) || CUE_RUNS.has(lower.slice(j + 1, end))) found |= BEFORE_NUMBER.CUE;
+      // STANDALONE_UNIT and PO_BOX: back over blanks, a "#", blanks and (for units) a dot.
+      j = k - 1;
+      while (j >= 0 && isSpaceAt(lower, j)) j--;
+      if (j >= 0 && lower.charCodeAt(j) === 35) j--;
+      while (j >= 0 && isSpaceAt(lower, j)) j--;
+      const beforeDot = j;
+      if (j >= 0 && lower.charCodeAt(j) === 46) j--;
+      end = j + 1;
+      while (j >= 0 && isAsciiLower(lower.charCodeAt(j))) j--;
+      const word = lower.slice(j + 1, end);
+      if (UNIT_WORDS.has(word) || (word === 'ste' && beforeDot !== end - 1)) found |= BEFORE_NUMBER.UNIT;
+      // ("box", "postbox", and "pobox" of "P.O.Box" written without dots.)
+      if (beforeDot === end - 1 && (word.endsWith('box') || word === 'postfach') && k - end > 0) found |= BEFORE_NUMBER.BOX;
     }
   }
-  return false;
+  return found;
 }
 
 /**
@@ -282,7 +315,9 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     const start = lead && COMMON_WORDS.has(lead.toLowerCase()) ? m.index + lead.length + 1 : m.index;
     addStreet(streets, start, m.index + m[0].length, 0.8);
   }
-  if (lower.includes('box') || lower.includes('postfach')) for (const m of execAll(PO_BOX, text)) addStreet(streets, m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
+  // (Most texts with digits have no unit, box or cue word before a number and skip those patterns.)
+  const beforeNumbers = wordsBeforeNumbers(input);
+  if (beforeNumbers & BEFORE_NUMBER.BOX) for (const m of execAll(PO_BOX, text)) addStreet(streets, m.index, m.index + m[0].length, /^box/i.test(m[0]) ? 0.45 : 0.85);
   if (hasWord(input, LEX.MILITARY)) {
     let end = 0;
     for (const at of wordStarts(input, LEX.MILITARY)) {
@@ -293,8 +328,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
       addStreet(streets, at, end, 0.9);
     }
   }
-  // The unit words STANDALONE_UNIT starts with, looked for as plain strings of the lower-cased text.
-  if (lower.includes('apt') || lower.includes('apartment') || lower.includes('suite') || lower.includes('ste.')) {
+  if (beforeNumbers & BEFORE_NUMBER.UNIT) {
     for (const m of execAll(STANDALONE_UNIT, text)) {
       // "Dalmatinova 43 Apt. 678": a name and a number right before the unit are its street, in
       // the order most of Europe writes it.
@@ -310,7 +344,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     }
   }
   // (Not tried at its words alone: "address12" is one token, yet the pattern matches in it.)
-  if (cueBeforeNumber(input)) for (const m of execAll(ADDRESS_CUE, text)) {
+  if (beforeNumbers & BEFORE_NUMBER.CUE) for (const m of execAll(ADDRESS_CUE, text)) {
     const start = m.index + m[0].length;
     const rest = /^[^\n.?!;]{4,80}/.exec(text.slice(start));
     if (rest) addStreet(streets, start, trimTrailingWords(text, start, start + rest[0].length), 0.7);
