@@ -873,7 +873,7 @@ function jobTitlePass(c: Ctx): void {
  * name ("Google and Sarah") or an ordinary word.
  */
 function orgListPass(c: Ctx): void {
-  const { tokens, text } = c;
+  const { tokens } = c;
   const count = c.spans.length;
   let orgEnds: Set<number> | undefined;
   for (let p = 0; p < count; p++) if (c.spans[p]!.type === 'ORGANIZATION') (orgEnds ??= new Set()).add(c.spans[p]!.end);
