@@ -25,3 +25,25 @@ describe('tokenize', () => {
     expect(e).toMatchObject({ cap: false, initial: true });
   });
 });
+
+describe('accent-free look-up', () => {
+  it('gives a word with accents the facts of its spelling without them, by the table and by the general path alike', async () => {
+    const { tokensOf } = await import('./shared.js');
+    const { scanInput } = await import('../engine.js');
+    const flagsOf = (text: string) => tokensOf(scanInput(text)).map((t) => t.flags);
+    // Precomposed letters, a combining accent (the general path), letters folded by name (ø, ß, æ).
+    for (const [accented, plain] of [
+      ['Nguyễn', 'Nguyen'],
+      ['José', 'Jose'],
+      ['Jose\u0301', 'Jose'],
+      ['Bjørn', 'Bjorn'],
+      ['Straße', 'Strasse'],
+      ['Zoë', 'Zoe'],
+    ]) {
+      expect({ accented, flags: flagsOf(accented!) }).toEqual({ accented, flags: flagsOf(plain!) });
+      expect(flagsOf(plain!)[0]).not.toBe(0);
+    }
+    // Nothing to take off, or a letter of another script: no second look-up.
+    expect(flagsOf('Ωmega')[0]).toBe(0);
+  });
+});

@@ -268,13 +268,54 @@ const MARKS = /\p{M}/gu;
 const FOLD: Record<string, string> = { đ: 'd', ð: 'd', ø: 'o', ł: 'l', ß: 'ss', æ: 'ae', œ: 'oe', ı: 'i', þ: 'th' };
 const FOLDABLE = /[đðøłßæœıþ]/g;
 
+/** What `fold` makes of one character, for the characters up to U+20FF it maps into [a-z'’-]* (e.g. "é" → "e", a combining accent → ""). */
+const FOLDED_CHAR: readonly (string | undefined)[] = (() => {
+  const table: (string | undefined)[] = [];
+  for (let code = 0x80; code < 0x2100; code++) {
+    if (code >= 0xd800) break;
+    const folded = fold(String.fromCharCode(code));
+    table[code] = /^[a-z'’-]*$/.test(folded) ? folded : undefined;
+  }
+  return table;
+})();
+
+function fold(word: string): string {
+  return word.normalize('NFD').replace(MARKS, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
+}
+
 /** The slot of the word at [start, end) of `lower` with its accents removed, or -1 (also when nothing was removed). */
 function foldedSlot(lower: string, start: number, end: number, lookup: WordLookup): number {
   // Only Latin letters have accents to take off: a word in another script is not cut or normalised.
   const c0 = lower.charCodeAt(start);
   if (!(c0 < 0x250 || (c0 >= 0x1e00 && c0 <= 0x1eff))) return -1;
+  // Character by character from a table (canonical decomposition and the removal of marks are
+  // per character, so this is what folding the word gives); a character outside the table
+  // takes the general path below.
+  let folded = '';
+  let changed = false;
+  let k = start;
+  for (; k < end; k++) {
+    const c = lower.charCodeAt(k);
+    if (c < 128) {
+      if (!((c >= 97 && c <= 122) || c === 39 || c === 45)) return -1;
+      folded += lower[k];
+      continue;
+    }
+    const f = c === 0x2019 ? '’' : FOLDED_CHAR[c];
+    if (f === undefined) break;
+    if (c !== 0x2019) changed = true;
+    folded += f;
+  }
+  if (k === end) {
+    if (!changed || folded.length === 0) return -1;
+    return lookup.slot(folded, 0, folded.length, wordHash(folded, 0, folded.length));
+  }
+  return foldedSlotSlow(lower, start, end, lookup);
+}
+
+function foldedSlotSlow(lower: string, start: number, end: number, lookup: WordLookup): number {
   const word = lower.slice(start, end);
-  const folded = word.normalize('NFD').replace(MARKS, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
+  const folded = fold(word);
   if (folded === word || !/^[a-z'’-]+$/.test(folded)) return -1;
   return lookup.slot(folded, 0, folded.length, wordHash(folded, 0, folded.length));
 }
