@@ -82,6 +82,7 @@ const CORNER = /\b(?:the )?corner of [^.?!\n]{3,60}? and (?:[\p{Lu}\d][\p{L}\p{M
 const NUMBER_THEN_NAME = /\d[A-Za-z]?,?[ \t]+[\p{Lu}\d]/u;
 /** The last word of every ADDRESS_CUE phrase, which sits right before the number. */
 const CUE_RUNS = lastRuns('address addresses is was to at');
+const CUE_LENGTHS: ReadonlySet<number> = new Set([...CUE_RUNS].map((w) => w.length));
 /** Blanks, an optional comma and dot, then a digit or a letter after one ("43 Apt.", "12b, Suite"), right before `at`. */
 function numberRightBefore(text: string, at: number): boolean {
   let k = at - 1;
@@ -159,7 +160,6 @@ export const BEFORE_NUMBER = {
   BOX: 4,
 } as const;
 
-const UNIT_WORDS: ReadonlySet<string> = new Set(['apt', 'apartment', 'suite']);
 const isAsciiLower = (c: number) => c >= 97 && c <= 122;
 const SPACE = /\s/;
 /** `\s` of JavaScript regexes at `j`. */
@@ -175,38 +175,55 @@ const isSpaceAt = (text: string, j: number) => {
  */
 export function wordsBeforeNumbers(input: ScanInput): number {
   const { lower } = input;
+  const all = BEFORE_NUMBER.CUE | BEFORE_NUMBER.UNIT | BEFORE_NUMBER.BOX;
   let found = 0;
   for (const t of tokensOf(input)) {
     if (t.alpha) continue; // no digit in it
     for (let k = t.start; k < t.end; k++) {
       const d = lower.charCodeAt(k);
       if (d < 48 || d > 57 || (k > t.start && lower.charCodeAt(k - 1) >= 48 && lower.charCodeAt(k - 1) <= 57)) continue;
-      // ADDRESS_CUE: back over white space and a colon, then the letters of the word before the number.
-      let j = k - 1;
-      while (j >= 0) {
-        const c = lower.charCodeAt(j);
-        if (c === 32 || c === 58 || (c >= 9 && c <= 13)) j--;
-        else if (c >= 128 && /\s/.test(lower[j]!)) j--;
-        else break;
-      }
-      let end = j + 1;
-      while (j >= 0 && isAsciiLower(lower.charCodeAt(j))) j--;
-      if ((j >= 0 && lower.charCodeAt(j) >= 128) || CUE_RUNS.has(lower.slice(j + 1, end))) found |= BEFORE_NUMBER.CUE;
-      // STANDALONE_UNIT and PO_BOX: back over blanks, a "#", blanks and (for units) a dot.
-      j = k - 1;
-      while (j >= 0 && isSpaceAt(lower, j)) j--;
-      if (j >= 0 && lower.charCodeAt(j) === 35) j--;
-      while (j >= 0 && isSpaceAt(lower, j)) j--;
-      const beforeDot = j;
-      if (j >= 0 && lower.charCodeAt(j) === 46) j--;
-      end = j + 1;
-      while (j >= 0 && isAsciiLower(lower.charCodeAt(j))) j--;
-      const word = lower.slice(j + 1, end);
-      if (UNIT_WORDS.has(word) || (word === 'ste' && beforeDot !== end - 1)) found |= BEFORE_NUMBER.UNIT;
-      // ("box", "postbox", and "pobox" of "P.O.Box" written without dots.)
-      if (beforeDot === end - 1 && (word.endsWith('box') || word === 'postfach') && k - end > 0) found |= BEFORE_NUMBER.BOX;
+      if (!(found & BEFORE_NUMBER.CUE) && cueWordBefore(lower, k)) found |= BEFORE_NUMBER.CUE;
+      if ((found & (BEFORE_NUMBER.UNIT | BEFORE_NUMBER.BOX)) !== (BEFORE_NUMBER.UNIT | BEFORE_NUMBER.BOX)) found |= unitOrBoxBefore(lower, k);
+      if (found === all) return found;
     }
   }
+  return found;
+}
+
+/** ADDRESS_CUE: back over white space and a colon, then the letters of the word before the number at `k`. */
+function cueWordBefore(lower: string, k: number): boolean {
+  let j = k - 1;
+  while (j >= 0) {
+    const c = lower.charCodeAt(j);
+    if (c === 32 || c === 58 || (c >= 9 && c <= 13)) j--;
+    else if (c >= 128 && SPACE.test(lower[j]!)) j--;
+    else break;
+  }
+  const end = j + 1;
+  while (j >= 0 && isAsciiLower(lower.charCodeAt(j))) j--;
+  if (j >= 0 && lower.charCodeAt(j) >= 128) return true; // a non-ASCII letter may be part of the word
+  // (Cut only when the length is one of the phrases' last words: most words before a number are not.)
+  return CUE_LENGTHS.has(end - j - 1) && CUE_RUNS.has(lower.slice(j + 1, end));
+}
+
+/** STANDALONE_UNIT and PO_BOX: back over blanks, a "#", blanks and (for units) a dot, then the word before the number at `k`. */
+function unitOrBoxBefore(lower: string, k: number): number {
+  let j = k - 1;
+  while (j >= 0 && isSpaceAt(lower, j)) j--;
+  if (j >= 0 && lower.charCodeAt(j) === 35) j--;
+  while (j >= 0 && isSpaceAt(lower, j)) j--;
+  const dot = j >= 0 && lower.charCodeAt(j) === 46;
+  if (dot) j--;
+  const end = j + 1;
+  while (j >= 0 && isAsciiLower(lower.charCodeAt(j))) j--;
+  const start = j + 1;
+  const length = end - start;
+  let found = 0;
+  if ((length === 3 && (lower.startsWith('apt', start) || (dot && lower.startsWith('ste', start)))) || (length === 5 && lower.startsWith('suite', start)) || (length === 9 && lower.startsWith('apartment', start))) {
+    found |= BEFORE_NUMBER.UNIT;
+  }
+  // ("box", "postbox", and "pobox" of "P.O.Box" written without dots; at least one blank before the number.)
+  if (!dot && end < k && length >= 3 && (lower.startsWith('box', end - 3) || (length === 8 && lower.startsWith('postfach', start)))) found |= BEFORE_NUMBER.BOX;
   return found;
 }
 
