@@ -66,6 +66,8 @@ export function scanInput(text: string): ScanInput {
     wordFlags: undefined,
     wordPieces: undefined,
     keyTokens: undefined,
+    wordsWithCache: undefined,
+    wordStartsCache: undefined,
   };
 }
 

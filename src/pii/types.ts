@@ -52,6 +52,9 @@ export interface ScanInput {
   wordPieces?: number[];
   /** Indices of the tokens with a flag recognisers look words up by (KEY_FLAGS in recognizers/shared.ts), filled with `tokens`. */
   keyTokens?: number[];
+  /** Answers of `wordsWith` and `wordStarts` (recognizers/shared.ts) by flags, kept for the scan: several recognisers ask the same. */
+  wordsWithCache?: Map<number, number[]>;
+  wordStartsCache?: Map<number, number[]>;
 }
 
 export type Recognizer = (input: ScanInput, out: PiiSpan[]) => void;

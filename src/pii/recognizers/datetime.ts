@@ -239,10 +239,11 @@ function holidayDates(input: ScanInput, found: PiiSpan[]): void {
   const tokens = tokensOf(input);
   for (let k = 1; k < tokens.length; k++) {
     const t = tokens[k]!;
+    if (t.alpha || t.end - t.start < 4 || !isYear(text, t.start)) continue;
     // The year starts the token and ends a `\\b` word ("2019" of "2019-2020" too).
     const after = t.start + 4 < text.length ? text.charCodeAt(t.start + 4) : 32;
     const wordGoesOn = (after >= 48 && after <= 57) || ((after | 32) >= 97 && (after | 32) <= 122) || after === 95;
-    if (t.alpha || t.length < 4 || wordGoesOn || !isYear(text, t.start) || !HOLIDAY_LAST_WORDS.has(tokens[k - 1]!.lower)) continue;
+    if (wordGoesOn || !HOLIDAY_LAST_WORDS.has(tokens[k - 1]!.lower)) continue;
     const from = Math.max(0, t.start - 40);
     const m = HOLIDAY_BEFORE.exec(lower.slice(from, t.start));
     if (m) found.push({ type: 'DATE_TIME', start: from + m.index, end: t.start + 4, score: 0.8 });

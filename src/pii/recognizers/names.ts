@@ -875,11 +875,14 @@ function jobTitlePass(c: Ctx): void {
 function orgListPass(c: Ctx): void {
   const { tokens } = c;
   const count = c.spans.length;
-  let orgEnds: Set<number> | undefined;
-  for (let p = 0; p < count; p++) if (c.spans[p]!.type === 'ORGANIZATION') (orgEnds ??= new Set()).add(c.spans[p]!.end);
+  let orgEnds: number[] | undefined;
+  for (let p = 0; p < count; p++) if (c.spans[p]!.type === 'ORGANIZATION') (orgEnds ??= []).push(c.spans[p]!.end);
   if (!orgEnds) return;
-  for (let i = 0; i < tokens.length; i++) {
-    if (!orgEnds.has(tokens[i]!.end)) continue;
+  orgEnds.sort((x, y) => x - y);
+  let done = -1;
+  for (const end of orgEnds) {
+    const i = tokenEndingAt(tokens, end);
+    if (i <= done) continue;
     let last = i;
     for (;;) {
       const k = listedAfter(c, last);
@@ -889,8 +892,22 @@ function orgListPass(c: Ctx): void {
       emit(c, 'ORGANIZATION', k, b, 0.6);
       last = b;
     }
-    i = last;
+    done = last;
   }
+}
+
+/** The index of the token that ends at `end` (tokens are in text order), or -1. */
+function tokenEndingAt(tokens: readonly Token[], end: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = tokens[mid]!.end;
+    if (e === end) return mid;
+    if (e < end) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** The token after ", ", " and ", " or " or ", and " following token `i`, if it may name an organisation; else -1. */

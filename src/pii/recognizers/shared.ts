@@ -31,6 +31,9 @@ const KEY_FLAGS =
   LEX.WEEKDAY | LEX.RELATIVE_DAY | LEX.AGO | LEX.MONTH | LEX.SECRET_LABEL | LEX.ZIP_LABEL | LEX.LICENSE_LABEL | LEX.STREET_SUFFIX | LEX.STRONG_STREET_SUFFIX |
   LEX.STREET_PREFIX | LEX.MILITARY | LEX.AGE_LEAD | LEX.SECRET_LEAD | LEX.RELATIVE_LEAD | LEX.YEAR_LEAD | LEX.POSSESSIVE | LEX.NUMBER_WORD;
 
+/** From this many key tokens on, wordsWith and wordStarts keep their answers for the scan. */
+const CACHE_FROM = 64;
+
 /** The indices of the tokens that may have one of `flags`, which must be among KEY_FLAGS. */
 function keyTokens(input: ScanInput, flags: number): number[] {
   if ((flags & ~KEY_FLAGS) !== 0) throw new Error('wordsWith/wordStarts: flags outside KEY_FLAGS');
@@ -47,7 +50,17 @@ const codeAt = (text: string, i: number) => (i >= 0 && i < text.length ? text.ch
  * `flags`, as [start, end] pairs in text order: what a regex like `\b[A-Za-z]+\b` would find
  * among the listed words, without running it over the whole text.
  */
-export function wordsWith(input: ScanInput, flags: number): number[] {
+export function wordsWith(input: ScanInput, flags: number): readonly number[] {
+  // A message has a handful of key tokens and is answered directly; a long document's answers are kept.
+  if (keyTokens(input, flags).length < CACHE_FROM) return findWordsWith(input, flags);
+  const cached = input.wordsWithCache?.get(flags);
+  if (cached) return cached;
+  const found = findWordsWith(input, flags);
+  (input.wordsWithCache ??= new Map()).set(flags, found);
+  return found;
+}
+
+function findWordsWith(input: ScanInput, flags: number): number[] {
   const { text } = input;
   const found: number[] = [];
   const keys = keyTokens(input, flags);
@@ -95,7 +108,16 @@ export function hasWord(input: ScanInput, flags: number): boolean {
  * longer token that has them ("rue" in "Saint-Jean-rue"), in text order. Patterns that must begin
  * with such a word are tried only there.
  */
-export function wordStarts(input: ScanInput, flags: number): number[] {
+export function wordStarts(input: ScanInput, flags: number): readonly number[] {
+  if (keyTokens(input, flags).length < CACHE_FROM) return findWordStarts(input, flags);
+  const cached = input.wordStartsCache?.get(flags);
+  if (cached) return cached;
+  const starts = findWordStarts(input, flags);
+  (input.wordStartsCache ??= new Map()).set(flags, starts);
+  return starts;
+}
+
+function findWordStarts(input: ScanInput, flags: number): number[] {
   const starts: number[] = [];
   const keys = keyTokens(input, flags);
   const tokens = input.tokens!;
