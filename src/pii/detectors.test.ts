@@ -369,6 +369,10 @@ describe('P31 PII detectors', () => {
     expect(found('Trabajo en Mercadona desde hace dos años', 'ORGANIZATION')).toEqual(['Mercadona']);
     expect(found('Pracuję w Allegro jako programista', 'ORGANIZATION')).toEqual(['Allegro']);
     expect(found('she has a dog called Max and a cat named Luna', 'PERSON')).toEqual([]);
+    expect(found('My Fitbit says I slept 5 hours', 'PERSON')).toEqual([]);
+    expect(found('I finally read Sapiens and loved it', 'PERSON')).toEqual([]);
+    expect(found("I read Anna's message twice", 'PERSON')).toEqual(['Anna']);
+    expect(found('my Priya says hi', 'PERSON')).toEqual(['Priya']);
     expect(found('my friend called Anna yesterday', 'PERSON')).toEqual(['Anna']);
   });
 

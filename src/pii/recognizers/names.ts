@@ -48,6 +48,8 @@ const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surna
 const LOCATION = contextTest(LOCATION_BEFORE, 'in from at near to visit visiting visited of outside across around');
 const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand with from called named chez bei en para na no per presso da w dla');
 const AT = contextTest(AT_AS, 'at');
+const WORK = contextTest(/\b(?:watch|watched|watching|rewatch|rewatched|binge|binged|bingeing|binging|stream|streamed|read|reading|reread|play|played|playing|listen to|listened to|listening to|the movie|the film|the book|the show|the series|the game|the album|the song)\s+$/, 'watch watched watching rewatch rewatched binge binged bingeing binging stream streamed read reading reread play played playing to movie film book show series game album song');
+const OWNED = contextTest(/\b(?:my|your|our|his|her|their)\s+$/, 'my your our his her their');
 const PET = contextTest(/\b(?:dog|dogs|cat|cats|puppy|kitten|pet|horse|pony|hamster|parrot|rabbit|bunny|goldfish|turtle|tortoise|guinea pig)\s+(?:called|named|is called|is named)\s*$/, 'called named');
 /** "arrived at Dordrecht", "stayed at Hasle": "at" after a verb of arriving or staying still names a place. */
 const ARRIVED_AT = contextTest(/\b(?:arrived|arrive|arrives|arriving|landed|land|lands|landing|stop|stops|stopped|stopping|stay|stays|stayed|staying|based|located|live|lives|living|born|died)\s+at\s*$/, 'at');
@@ -510,6 +512,9 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   if (a > b) return;
   // "a dog called Max": a pet's name identifies no one (the chat conventions leave it unmarked).
   if (precededBy(c.lower, tokens[a]!.start, PET)) return;
+  // "I watched Oppenheimer and Barbie", "reading Harry Potter": the title of a work, not a person
+  // (but "read Anna's message" is Anna's).
+  if (precededBy(c.lower, tokens[a]!.start, WORK) && !/^['’]s\b/.test(c.text.slice(tokens[b]!.end, tokens[b]!.end + 3))) return;
   // "Producer James Sparks": a role word in front of a known given name is not part of the name.
   for (let k = a + 1; k <= b; k++) {
     const w = tokens[k]!;
@@ -585,6 +590,8 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
     emit(c, 'PERSON', a, b, 0.7);
     return;
   }
+  // "my Fitbit says", "our Roomba": one unlisted word after a possessive is a thing someone owns.
+  if (len === 1 && surnames === 0 && precededBy(c.lower, first.start, OWNED)) return;
   if ((strongPerson ??= precededBy(c.lower, first.start, STRONG_PERSON)) || (!first.upper && (personAfter ??= PERSON_AFTER.test(after(c, b))))) {
     emit(c, 'PERSON', a, b, 0.6);
     return;
