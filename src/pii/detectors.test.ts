@@ -373,6 +373,11 @@ describe('P31 PII detectors', () => {
     expect(found('I finally read Sapiens and loved it', 'PERSON')).toEqual([]);
     expect(found("I read Anna's message twice", 'PERSON')).toEqual(['Anna']);
     expect(found('my Priya says hi', 'PERSON')).toEqual(['Priya']);
+    expect(found('please change it to Moira Pagan', 'PERSON')).toEqual(['Moira Pagan']);
+    expect(found('please change it to Moira Pagan', 'NRP')).toEqual([]);
+    expect(found('I am French and live in Lyon', 'NRP')).toEqual(['French']);
+    expect(found("Translate 'good morning, how are you' to Spanish", 'NRP')).toEqual([]);
+    expect(found('whats a good reply to Hyun-woo he texted me at 2am', 'PERSON')).toEqual(['Hyun-woo']);
     expect(found('my friend called Anna yesterday', 'PERSON')).toEqual(['Anna']);
   });
 

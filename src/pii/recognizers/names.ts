@@ -18,7 +18,7 @@ import type { Token } from './tokens.js';
 const STRONG_PERSON_BEFORE =
   /\b(?:name is|name's|names are|name was|the name|the surname|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
 const PERSON_AFTER =
-  /^(?:\s*,)?\s+(?:said|says|told|asked|wrote|replied|answered|thinks|thought|wants|wanted|loves|loved|likes|liked|lives|lived|works|worked|went|was born|will be|has been|had|has|just|called|texted|emailed|flew|spent|moved|joined|began|started|became|died|smiled|laughed|agreed|knows|knew|and i|is my|was my|who|whose|(?:he|she) (?:is|was|has|had|said|says|works|worked|lives|lived))\b|^'s\s+(?:wife|husband|son|daughter|mother|father|brother|sister|friend|phone|email|address|birthday|kids?|car|house|killers?|family|mom|dad)\b/;
+  /^(?:\s*,)?\s+(?:said|says|told|asked|wrote|replied|answered|thinks|thought|wants|wanted|loves|loved|likes|liked|lives|lived|works|worked|went|was born|will be|has been|had|has|just|called|texted|emailed|flew|spent|moved|joined|began|started|became|died|smiled|laughed|agreed|knows|knew|and i|is my|was my|who|whose|(?:he|she) (?:is|was|has|had|said|says|works|worked|lives|lived|texted|called|told|asked|wrote|sent|messaged|replied|emailed))\b|^'s\s+(?:wife|husband|son|daughter|mother|father|brother|sister|friend|phone|email|address|birthday|kids?|car|house|killers?|family|mom|dad)\b/;
 const LOCATION_BEFORE =
   /\b(?:in|from|at|near|came to|went to|come to|coming to|drive to|flight to|train to|visit|visiting|visited|live in|lives in|living in|moved to|born in|grew up in|arrived at|arrived in|flew to|fly to|flying to|based in|located in|city of|town of|village of|university of|trip to|back to|returned to|travel to|traveling to|travelling to|capital of|outside|across|around|headed to|going to|welcome to|relocated to|stay in|staying in|stayed in|vacation in|holiday in|office in|offices in|originally from)\s*$/;
 const ORG_BEFORE =
@@ -29,7 +29,7 @@ const AT_AS = /\bat\s*$/;
 /** "German nouns", "Spanish translation": the word names a language ("Labor Day": a holiday). */
 const LANGUAGE_AFTER = /^\s+(?:day\b|nouns?|grammar|words?|language|verbs?|translation|sentences?|phrases?|text|version|subtitles|speakers?|lessons?|class(?:es)?|course|accent|alphabet|spelling|pronunciation|vocabulary|keyboard|dictionary|equivalent)\b/;
 /** "translate this to German", "translate the email into Spanish". */
-const TRANSLATE_TO = /\btranslat\w*(?:\s+[\w'’]+){0,5}\s+(?:in)?to\s+$/;
+const TRANSLATE_TO = /\btranslat\w*\b[^\n]{0,60}?\s(?:in)?to\s+$/;
 const LANGUAGE_BEFORE = /\b(?:speak|speaks|speaking|spoke|studying|study|studied|learn|learning|learned|learnt|fluent in|translated? (?:in)?to|written in|in plain|native)\s+$/;
 /** Without capitals only phrases that introduce a name are trusted ("my name is", "hi"). */
 const CASELESS_PERSON_BEFORE = /\b(?:name is|name's|(?:first |last |full )?name\s*[?:]|named(?: him| her)?|called|call me|this is|hi|hello|hey|dear|thanks|thank you)\s*[,:]?\s*$/;
@@ -200,6 +200,8 @@ function gazetteerPass(c: Ctx): void {
       if (prevIsName || nextIsName || prevIsWord) continue;
       if (isFirstName(t) && hit.first === hit.last && !precededBy(c.lower, t.start, LOCATION) && PERSON_AFTER.test(after(c, i))) continue;
     }
+    // "Moira Pagan", "Ellen French": a group word after a given name is the family name.
+    if (type === 'NRP' && capital && hit.first === hit.last && prev && joined(c, prev, t) && nameLike(prev) && isFirstName(prev) && !c.used[i - 1]) continue;
     // A place or group word that starts an organisation's name ("Singapore Airlines", "American Express Bank").
     if (next && !c.caseless && joined(c, tokens[hit.last]!, next) && nameLike(next) && has(next, LEX.ORG_SUFFIX)) continue;
     // "studying English", "speaks French": a language, not a group of people.
