@@ -328,6 +328,9 @@ describe('P31 PII detectors', () => {
     expect(found('my landlord is a retired police officer', 'TITLE')).toEqual(['retired police officer']);
     expect(found("I'm the new product manager on the payments team", 'TITLE')).toEqual(['product manager']);
     expect(found('I work as a tech lead at a bank', 'TITLE')).toEqual(['tech lead']);
+    expect(found('Best regards, Jane Doe, Senior Accountant, Brightwave Ltd', 'TITLE')).toEqual(['Senior Accountant']);
+    expect(found('Best regards, Jane Doe, Senior Accountant, Brightwave Ltd', 'PERSON')).toEqual(['Jane Doe']);
+    expect(found('Position: Warehouse Associate', 'PERSON')).toEqual([]);
     // Without someone holding it, a role is not a title.
     expect(found('the store manager refused my refund', 'TITLE')).toEqual([]);
     expect(found('she sat at the head of the table', 'TITLE')).toEqual([]);

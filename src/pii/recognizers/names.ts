@@ -724,6 +724,9 @@ function listPass(c: Ctx): void {
     if (c.used[i]) continue;
     const t = tokens[i]!;
     if (!t.alpha || isCommon(t) || has(t, LEX.JOB_HEAD) || (!c.caseless && (!t.cap || t.upper)) || t.length < 3 || hasApostrophe(text, t)) continue;
+    // "Jane Doe, Senior Accountant": a word opening a job title is not one more name.
+    const following = tokens[i + 1];
+    if (following && has(following, LEX.JOB_HEAD) && singleBlank(text, t.end, following.start)) continue;
     // "and" is a token of its own: the neighbour across ", and " or " and " is one further.
     const before = i >= 2 && tokens[i - 1]!.lower === 'and' ? i - 2 : i - 1;
     const beyond = tokens[i + 1]?.lower === 'and' ? i + 2 : i + 1;
@@ -790,6 +793,15 @@ function namedRightAfter(c: Ctx, i: number): boolean {
   const first = has(next, LEX.HONORIFIC) ? i + 2 : i + 1;
   for (let p = 0; p < c.persons.length; p += 2) if (c.persons[p] === first) return true;
   return false;
+}
+
+/**
+ * A PERSON finding ends right before token `a`, set off by ", ", and the title is capitalised as a
+ * signature writes it ("Jane Doe, Senior Accountant"); in lower case the comma starts a new clause.
+ */
+function namedRightBefore(c: Ctx, a: number): boolean {
+  const t = c.tokens[a]!;
+  return t.cap && t.start >= 2 && c.text.startsWith(', ', t.start - 2) && c.personEnds.includes(t.start - 2);
 }
 
 function singleBlank(text: string, from: number, to: number): boolean {
@@ -869,8 +881,9 @@ function jobTitlePass(c: Ctx): void {
       const stated = (JOB_BEFORE.test(pre) && (!lineStart || DEAR_BEFORE.test(pre))) || roleInContext(c, a, i, pre);
       // "the manager" is a role, not a title, unless someone is said to be it ("I am the CEO").
       const role = /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre);
-      // Either way, a role set off before a name found earlier is that person's ("the plant manager, Tom Kessler, …").
-      if ((!stated || role) && !namedRightAfter(c, i)) continue;
+      // Either way, a role set off next to a name found earlier is that person's ("the plant
+      // manager, Tom Kessler, …", "Jane Doe, Senior Accountant").
+      if ((!stated || role) && !namedRightAfter(c, i) && !namedRightBefore(c, a)) continue;
     }
     emit(c, 'TITLE', a, departmentAfter(c, i), ownLine ? 0.55 : 0.6);
   }
