@@ -445,6 +445,17 @@ describe('P31 PII detectors', () => {
     expect(found('Москвич на дороге', 'LOCATION')).toEqual([]);
   });
 
+  it('US_DRIVER_LICENSE in dashed groups and other languages; SECRET for PINs, codes and a CVV; a phone extension after "(415)"', () => {
+    expect(found("my driver's license number is D1234-56789-01234", 'US_DRIVER_LICENSE')).toEqual(['D1234-56789-01234']);
+    expect(found('License No.: 123 456 789', 'US_DRIVER_LICENSE')).toEqual(['123 456 789']);
+    expect(found('Führerschein Nr. B072RRE2I55', 'US_DRIVER_LICENSE')).toEqual(['B072RRE2I55']);
+    expect(found('the passcode is 7731', 'SECRET')).toEqual(['7731']);
+    expect(found('your verification code: 482913', 'SECRET')).toEqual(['482913']);
+    expect(found('card 4526 0181 5908 3012 exp 08/27 cvv 384', 'SECRET')).toEqual(['384']);
+    expect(found('the pin is in the drawer, I scored 1234 points', 'SECRET')).toEqual([]);
+    expect(found('my cell is (415) 555-2671 ext. 12', 'PHONE_NUMBER')).toEqual(['(415) 555-2671 ext. 12']);
+  });
+
   it('STREET_ADDRESS: ordinals in English street names; a lower-case English word opens no street; a number alone names none', () => {
     expect(found('my lease at 500 W 42nd St ends soon', 'STREET_ADDRESS')).toEqual(['500 W 42nd St']);
     expect(found('the place is at Calle de Alcalá 120, Madrid, is that close', 'STREET_ADDRESS')).toEqual(['Calle de Alcalá 120, Madrid']);

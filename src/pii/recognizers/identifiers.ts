@@ -71,8 +71,19 @@ export function findSsns({ text, lower, features }: ScanInput, out: PiiSpan[]): 
   }
 }
 
-const LICENSE_CONTEXT = /\b(?:driver'?s?'? ?licen[cs]e|driving licen[cs]e|licen[cs]e (?:no|number|#)|dl ?(?:no|number|#)?|\bdln)\b[^.\n]{0,24}$/;
-const LICENSE = /\b(?:[A-Z]{1,2}\d{4,14}|\d{5,14}|[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|\d{3,4}-\d{2,3}-\d{3,4}|[A-Z]\d{2,3}-\d{3,4}-\d{3,4})\b/gi;
+/**
+ * The words before a licence number, in English and a few other languages ("Führerschein",
+ * "permis de conduire", "prawo jazdy"); "No." may carry its dot.
+ */
+const LICENSE_CONTEXT =
+  /\b(?:driver'?s?'? ?licen[cs]e|driving licen[cs]e|licen[cs]e (?:no\.?|number|#)|dl ?(?:no\.?|number|#)?|dln|(?:driver'?s?|driving|learner'?s?) permit|führerschein|permis de conduire|carnet de conducir|licencia de conducir|carteira de motorista|patente di guida|prawo jazdy|rijbewijs)(?![a-z])(?:\s*(?:no|nr|n°|núm|num|number)\.)?[^.\n]{0,24}$/;
+/**
+ * US state formats (letters and digits, some in dashed groups: "D123-4567-8901-23"), digits in
+ * groups, and European alphanumeric numbers with at least two digits ("B072RRE2I55"). Grouped
+ * forms come first: the first alternative that matches wins, and "D123" alone would.
+ */
+const LICENSE =
+  /\b(?:[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|[A-Z]\d{3,4}(?:-\d{3,5}){2,4}|[A-Z]\d{2,3}-\d{3,4}-\d{3,4}|\d{3,4}-\d{2,3}-\d{3,4}|\d{3} \d{3} \d{3}|[A-Z]{1,2}\d{4,14}|\d{5,14}|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z][A-Z0-9]{7,11})\b/gi;
 
 export function findDriverLicenses(input: ScanInput, out: PiiSpan[]): void {
   const { text, lower, hasDigit } = input;

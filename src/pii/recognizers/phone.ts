@@ -8,7 +8,7 @@ import { internationalNumberValid } from './phone-valid.js';
  * libphonenumber decides validity; the words around the number decide the rest.
  */
 const CANDIDATE = /(?<![\w+/.-])(?:\+|00)?\d{1,4}(?:[ \t.-]?\(\d{1,5}\)|\(0\)|[ \t.-]?\d{1,6}){1,6}(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?(?![\w/]|[.-]\d)/g;
-const PAREN_START = /(?<![\w+/.-])\(\+?\d{1,5}\)[ \t.-]?\d{2,5}(?:[ \t.-]?\d{2,5}){1,3}(?![\w/]|[.-]\d)/g;
+const PAREN_START = /(?<![\w+/.-])\(\+?\d{1,5}\)[ \t.-]?\d{2,5}(?:[ \t.-]?\d{2,5}){1,3}(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,6})?(?![\w/]|[.-]\d)/g;
 
 const PHONE_CONTEXT =
   /\b(?:phone|phones|tel|telephone|mobile|cell|cellphone|fax|call|calling|called|ring|text|sms|whatsapp|number|contact|reach|dial|office|desk|hotline|answering|messages|registered|landline|extension|ext|telefon|telefono|teléfono|telefone|téléphone|tél|handy|móvil|movil|celular|tlf|puhelin|numéro|número|nummer|rufnummer)\b|电话|手机|電話|携帯|전화|điện thoại|هاتف|جوال|телефон|тел\./;

@@ -44,6 +44,12 @@ const DOTTED_NAME = /\.(?:[A-Z][a-z]{2,})+$|\.[a-z]{4,}$/;
 const LABELLED =
   /\b(?:password|passwd|passphrase|pwd|pass|pin|secret|token|api[ _-]?key|apikey|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|private[ _-]?key|auth|bearer|authorization)\b(?:\s*(?:is|was|=|:|->)\s*|\s+)["'`]?([^\s"'`,;<>]{6,200})/gi;
 const LABELLED_AT = sticky(LABELLED);
+/**
+ * "the passcode is 7731", "PIN: 0424", "CVV 123", "verification code: 482913": short codes are
+ * secrets only with their label and, but for the card's CVV, "is", "=" or ":" before the digits.
+ */
+const SHORT_CODE = /\b(?:(?:pin|pin code|pincode|passcode|pass code|security code|verification code|one-time code|otp|2fa code)\s*(?:is|was|=|:)|cvv2?|cvc2?|csc)\s*["'`]?(\d{3,8})(?![\d\w])/gi;
+const SHORT_CODE_HINT = /pin|pass|code|otp|cvv|cvc|csc/;
 const BEARER_VALUE = /^(?:bearer|basic|token)$/i;
 
 /** Long unbroken tokens mixing letters and digits; scored by entropy below. */
@@ -127,6 +133,12 @@ export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
       if (!explicit && !/\d/.test(value)) continue;
       start = text.indexOf(value, start);
       out.push({ type: 'SECRET', start, end: start + value.length, score: explicit ? 0.85 : 0.6 });
+    }
+  }
+  if (input.hasDigit && SHORT_CODE_HINT.test(lower)) {
+    for (const m of execAll(SHORT_CODE, text)) {
+      const start = m.index + m[0].length - m[1]!.length;
+      out.push({ type: 'SECRET', start, end: start + m[1]!.length, score: 0.85 });
     }
   }
   if (maxRun < OPAQUE_MIN) return;
