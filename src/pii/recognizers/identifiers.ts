@@ -2,9 +2,9 @@ import type { PiiSpan, ScanInput } from '../types.js';
 import { contextAround, contextBefore } from '../context.js';
 import { ibanValid, luhnValid, ssnValid } from '../validators.js';
 import { SHAPE } from '../features.js';
-import { execAll } from './exec-all.js';
+import { execAll, execAt, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { hasWord } from './shared.js';
+import { hasWord, wordStarts } from './shared.js';
 
 /** 12 to 19 digits, either run together or in groups split by one kind of separator. */
 const CARD = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/g;
@@ -85,11 +85,29 @@ const LICENSE_CONTEXT =
 const LICENSE =
   /\b(?:[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|[A-Z]\d{3,4}(?:-\d{3,5}){2,4}|[A-Z]\d{2,3}-\d{3,4}-\d{3,4}|\d{3,4}-\d{2,3}-\d{3,4}|\d{3} \d{3} \d{3}|[A-Z]{1,2}\d{4,14}|\d{5,14}|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z][A-Z0-9]{7,11})\b/gi;
 
+const LICENSE_AT = sticky(LICENSE);
+const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+
+/**
+ * A licence number follows its label within a few words (LICENSE_CONTEXT looks 56 characters
+ * back), so the pattern is tried only at the word starts of the stretch after each label word,
+ * in text order and never inside the previous match, as a search of the whole text would.
+ */
 export function findDriverLicenses(input: ScanInput, out: PiiSpan[]): void {
   const { text, lower, hasDigit } = input;
   if (!hasDigit || !hasWord(input, LEX.LICENSE_LABEL)) return;
-  for (const m of execAll(LICENSE, text)) {
-    if (!contextBefore(lower, m.index, LICENSE_CONTEXT, 56)) continue;
-    out.push({ type: 'US_DRIVER_LICENSE', start: m.index, end: m.index + m[0].length, score: 0.9 });
+  let next = 0;
+  for (const label of wordStarts(input, LEX.LICENSE_LABEL)) {
+    const end = Math.min(text.length, label + 80);
+    for (let at = Math.max(label, next); at < end; at++) {
+      if (!isWordCode(text.charCodeAt(at)) || (at > 0 && isWordCode(text.charCodeAt(at - 1)))) continue;
+      const m = execAt(LICENSE_AT, text, at);
+      if (!m) continue;
+      next = at + m[0].length;
+      at = next - 1;
+      if (!contextBefore(lower, m.index, LICENSE_CONTEXT, 56)) continue;
+      out.push({ type: 'US_DRIVER_LICENSE', start: m.index, end: m.index + m[0].length, score: 0.9 });
+    }
+    next = Math.max(next, end);
   }
 }
