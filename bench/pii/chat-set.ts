@@ -233,7 +233,7 @@ export const CHAT_SET: ChatSample[] = [
   c('curl https://api.github.com/repos/okafor-dev/ledger/issues returns 403 rate limited, from ip 41.58.112.9', ['DOMAIN_NAME', 'https://api.github.com/repos/okafor-dev/ledger/issues'], ['IP_ADDRESS', '41.58.112.9']),
 
   // Cards, bank accounts, SSNs
-  c('can you check if this card number is valid 4526 0181 5908 3012 exp 08/27 cvv 384', ['CREDIT_CARD', '4526 0181 5908 3012'], ['DATE_TIME', '08/27'], ['SECRET', '384']),
+  c('can you check if this card number is valid 4526 0181 5908 3012 exp 08/27 cvv 153', ['CREDIT_CARD', '4526 0181 5908 3012'], ['DATE_TIME', '08/27'], ['SECRET', '153']),
   c('my IBAN is GB14 NWBK 9746 5075 2917 03, is that the right format for receiving a transfer from Germany', ['IBAN_CODE', 'GB14 NWBK 9746 5075 2917 03'], ['GPE', 'Germany']),
   c('send €300 to DE11 4236 6712 7684 2684 65, account holder Jan Becker, reference rent', ['IBAN_CODE', 'DE11 4236 6712 7684 2684 65'], ['PERSON', 'Jan Becker']),
   c('filling my W-4, my SSN is 287-65-4320 and my spouse is 391-22-8765, do we file jointly', ['US_SSN', '287-65-4320'], ['US_SSN', '391-22-8765']),

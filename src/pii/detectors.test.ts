@@ -451,7 +451,7 @@ describe('P31 PII detectors', () => {
     expect(found('Führerschein Nr. B072RRE2I55', 'US_DRIVER_LICENSE')).toEqual(['B072RRE2I55']);
     expect(found('the passcode is 7731', 'SECRET')).toEqual(['7731']);
     expect(found('your verification code: 482913', 'SECRET')).toEqual(['482913']);
-    expect(found('card 4526 0181 5908 3012 exp 08/27 cvv 384', 'SECRET')).toEqual(['384']);
+    expect(found('card 4526 0181 5908 3012 exp 08/27 cvv 153', 'SECRET')).toEqual(['153']);
     expect(found('the pin is in the drawer, I scored 1234 points', 'SECRET')).toEqual([]);
     expect(found('my cell is (415) 555-2671 ext. 12', 'PHONE_NUMBER')).toEqual(['(415) 555-2671 ext. 12']);
   });

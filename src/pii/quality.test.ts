@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadDevSet, toDatasetType, DEV_SET_PATH } from '../../bench/pii/dataset.js';
 import { Scoreboard, metrics } from '../../bench/pii/score.js';
-import { checkChatSet, resolveChatSet } from '../../bench/pii/chat-score.js';
+import { checkAgainstDevSet, checkAgainstTexts, checkChatSet, resolveChatSet } from '../../bench/pii/chat-score.js';
 import { CHAT_HOLDOUT } from '../../bench/pii/chat-holdout.js';
+import { CHAT_SET } from '../../bench/pii/chat-set.js';
 import { createPiiEngine } from './engine.js';
 
 /**
@@ -53,8 +54,10 @@ describe.skipIf(!samples)(`P31 PII quality floor on the dev set (${samples ? 'pr
 });
 
 describe('P31 PII quality floor on the chat-style set (in the repository)', () => {
-  it('has valid annotations', () => {
+  it('has valid annotations, and no text or structured value of the dev set or the held-out set', () => {
     expect(checkChatSet()).toEqual([]);
+    expect(checkAgainstDevSet()).toEqual([]);
+    expect(checkAgainstTexts(CHAT_SET, CHAT_HOLDOUT.map((s) => s.text), 'held-out set')).toEqual([]);
   });
 
   it(`overall F2 >= ${CHAT_FLOOR}`, () => {
@@ -63,8 +66,10 @@ describe('P31 PII quality floor on the chat-style set (in the repository)', () =
 });
 
 describe('P31 PII quality floor on the held-out chat-style set (in the repository)', () => {
-  it('has valid annotations', () => {
+  it('has valid annotations, and no text or structured value of the dev set or the chat set', () => {
     expect(checkChatSet(CHAT_HOLDOUT)).toEqual([]);
+    expect(checkAgainstDevSet(CHAT_HOLDOUT)).toEqual([]);
+    expect(checkAgainstTexts(CHAT_HOLDOUT, CHAT_SET.map((s) => s.text), 'chat set')).toEqual([]);
   });
 
   it(`overall F2 >= ${HOLDOUT_FLOOR}`, () => {
