@@ -2,7 +2,7 @@ import type { PiiSpan, ScanInput } from '../types.js';
 import { shannonEntropy } from '../validators.js';
 import { execAll, execAt, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { execAtStarts, hasWord, wordStarts } from './shared.js';
+import { execAtStarts, hasWord, tokensOf, wordStarts } from './shared.js';
 
 /** Credentials recognisable by the prefix their issuer gives them. */
 const PREFIXED: readonly RegExp[] = [
@@ -49,36 +49,38 @@ const LABELLED_AT = sticky(LABELLED);
  * secrets only with their label and, but for the card's CVV, "is", "=" or ":" before the digits.
  */
 const SHORT_CODE_BEFORE = /\b(?:(?:pin|pin code|pincode|passcode|pass code|security code|verification code|one-time code|otp|2fa code)\s*(?:is|was|=|:)|cvv2?|cvc2?|csc)\s*["'`]?$/i;
-const SHORT_CODE_HINT = /pin|pass|code|otp|cvv|cvc|csc/;
+const SPACE = /\s/;
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
 const isWordCode = (c: number) => isDigitCode(c) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 
 /**
- * The short codes of SHORT_CODE_BEFORE, found from the runs of three to eight digits: the last
- * character before a run (past blanks and a quote) must end a label ("is", "=", ":", "cvv"…)
- * before the label itself is matched backwards.
+ * The short codes of SHORT_CODE_BEFORE, found from the runs of three to eight digits (in the
+ * tokens that have digits): the last character before a run (past blanks and a quote) must end a
+ * label ("is", "=", ":", "cvv"…) before the label itself is matched backwards.
  */
-function shortCodes(text: string, lower: string, out: PiiSpan[]): void {
+function shortCodes(input: ScanInput, out: PiiSpan[]): void {
+  const { text, lower } = input;
   const n = text.length;
-  for (let k = 0; k < n; k++) {
-    if (!isDigitCode(text.charCodeAt(k)) || (k > 0 && isDigitCode(text.charCodeAt(k - 1)))) continue;
-    let e = k;
-    while (e < n && isDigitCode(text.charCodeAt(e))) e++;
-    const length = e - k;
-    if (length < 3 || length > 8 || (e < n && isWordCode(text.charCodeAt(e)))) {
-      k = e;
-      continue;
+  for (const t of tokensOf(input)) {
+    if (t.alpha) continue;
+    for (let k = t.start; k < t.end; k++) {
+      if (!isDigitCode(text.charCodeAt(k)) || (k > 0 && isDigitCode(text.charCodeAt(k - 1)))) continue;
+      let e = k;
+      while (e < n && isDigitCode(text.charCodeAt(e))) e++;
+      const length = e - k;
+      const at = k;
+      k = e - 1;
+      if (length < 3 || length > 8 || (e < n && isWordCode(text.charCodeAt(e)))) continue;
+      let j = at - 1;
+      const q = j >= 0 ? text.charCodeAt(j) : 0;
+      if (q === 34 || q === 39 || q === 96) j--;
+      while (j >= 0 && SPACE.test(text[j]!)) j--;
+      const last = j >= 0 ? lower.charCodeAt(j) : 0;
+      // ":" "=" "is" "was" "cvv" "cvc" "csc" "cvv2".
+      if ((last === 58 || last === 61 || last === 115 || last === 118 || last === 99 || last === 50) && SHORT_CODE_BEFORE.test(lower.slice(Math.max(0, at - 40), at))) {
+        out.push({ type: 'SECRET', start: at, end: e, score: 0.85 });
+      }
     }
-    let j = k - 1;
-    const q = j >= 0 ? text.charCodeAt(j) : 0;
-    if (q === 34 || q === 39 || q === 96) j--;
-    while (j >= 0 && /\s/.test(text[j]!)) j--;
-    const last = j >= 0 ? lower.charCodeAt(j) : 0;
-    // ":" "=" "is" "was" "cvv" "cvc" "csc" "cvv2".
-    if ((last === 58 || last === 61 || last === 115 || last === 118 || last === 99 || last === 50) && SHORT_CODE_BEFORE.test(lower.slice(Math.max(0, k - 40), k))) {
-      out.push({ type: 'SECRET', start: k, end: e, score: 0.85 });
-    }
-    k = e;
   }
 }
 const BEARER_VALUE = /^(?:bearer|basic|token)$/i;
@@ -166,7 +168,7 @@ export function findSecrets(input: ScanInput, out: PiiSpan[]): void {
       out.push({ type: 'SECRET', start, end: start + value.length, score: explicit ? 0.85 : 0.6 });
     }
   }
-  if (input.hasDigit && SHORT_CODE_HINT.test(lower)) shortCodes(text, lower, out);
+  if (input.hasDigit) shortCodes(input, out);
   if (maxRun < OPAQUE_MIN) return;
   for (const [index, value] of opaqueRuns(text)) {
     // Part of a longer token (a URL, a path) is judged with it, not alone.
