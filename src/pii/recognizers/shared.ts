@@ -51,12 +51,17 @@ const codeAt = (text: string, i: number) => (i >= 0 && i < text.length ? text.ch
  * among the listed words, without running it over the whole text.
  */
 export function wordsWith(input: ScanInput, flags: number): readonly number[] {
-  // A message has a handful of key tokens and is answered directly; a long document's answers are kept.
   if (keyTokens(input, flags).length < CACHE_FROM) return findWordsWith(input, flags);
-  const cached = input.wordsWithCache?.get(flags);
-  if (cached) return cached;
-  const found = findWordsWith(input, flags);
-  (input.wordsWithCache ??= new Map()).set(flags, found);
+  return kept((input.wordsWithCache ??= new Map()), flags, () => findWordsWith(input, flags));
+}
+
+/**
+ * A message has a handful of key tokens and is answered directly; a long document's answers are
+ * kept in `cache` by flags, since several recognisers ask the same.
+ */
+function kept(cache: Map<number, number[]>, flags: number, find: () => number[]): readonly number[] {
+  let found = cache.get(flags);
+  if (!found) cache.set(flags, (found = find()));
   return found;
 }
 
@@ -110,11 +115,7 @@ export function hasWord(input: ScanInput, flags: number): boolean {
  */
 export function wordStarts(input: ScanInput, flags: number): readonly number[] {
   if (keyTokens(input, flags).length < CACHE_FROM) return findWordStarts(input, flags);
-  const cached = input.wordStartsCache?.get(flags);
-  if (cached) return cached;
-  const starts = findWordStarts(input, flags);
-  (input.wordStartsCache ??= new Map()).set(flags, starts);
-  return starts;
+  return kept((input.wordStartsCache ??= new Map()), flags, () => findWordStarts(input, flags));
 }
 
 function findWordStarts(input: ScanInput, flags: number): number[] {
