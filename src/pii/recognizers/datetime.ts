@@ -384,12 +384,12 @@ const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a
 /**
  * Ages spelt out, two to ninety-nine ("one" is too often not a number of years to count alone),
  * found from the number words of the text (LEX.NUMBER_WORD): the word, and what stands before
- * and after it, decide. `m` flag: `$` is the end of a line.
+ * and after it, decide.
  */
 const AGE_WORD_AT = /(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)(?![\p{L}\d])/iuy;
 /** "a twenty-year-old", "five years old". */
 const YEARS_OLD_AFTER = /^[- ](?:years?|yrs?)[- ]old\b/i;
-/** What must follow a bare spelt-out age ("she's seventy-two and", "turned five."). */
+/** What must follow a bare spelt-out age ("she's seventy-two and", "turned five."; `$` is a line's end). */
 const AGE_END_AFTER = /^\s*(?:[.,!?;)]|$|and\b|now\b|today\b|this\b|last\b|next\b|yesterday\b|years?\b)/im;
 /** After "I'm", also what follows must say so, and not at the very end: "explain it like I'm five" is an idiom. */
 const SELF_END_AFTER = /^\s*(?:[.,!?;)]|and\b|now\b|today\b|this\b|next\b|years?\b)/i;

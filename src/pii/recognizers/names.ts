@@ -779,7 +779,6 @@ function propagationPass(c: Ctx): void {
   }
 }
 
-/** The gap [from, to) is one space or tab. */
 /** "Dear Hiring Manager,": the greeting of a letter names the recipient's position. */
 const DEAR_BEFORE = /\bdear\s+$/;
 
@@ -804,6 +803,7 @@ function namedRightBefore(c: Ctx, a: number): boolean {
   return t.cap && t.start >= 2 && c.text.startsWith(', ', t.start - 2) && c.personEnds.includes(t.start - 2);
 }
 
+/** The gap [from, to) is one space or tab. */
 function singleBlank(text: string, from: number, to: number): boolean {
   return to - from === 1 && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9);
 }
