@@ -80,7 +80,7 @@ export const PARTICLES: ReadonlySet<string> = new Set(['van', 'von', 'de', 'der'
 const STRONG_HONORIFICS = ['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'professor', 'sir', 'dame', 'madam', 'madame', 'mme', 'mlle', 'lord', 'lady', 'rev', 'reverend', 'herr', 'frau', 'señor', 'señora', 'señorita', 'signor', 'signora', 'monsieur', 'sheikh'];
 /** Words that end the run of words in front of an occupation ("a senior data engineer"). */
 const JOB_STOP = ['a', 'an', 'the', 'as', 'my', 'our', 'his', 'her', 'their', 'dear', 'hi', 'hello',
-  // The words before an occupation in the other languages of JOB_BEFORE (names.ts): "soy", "je suis", "ich bin", "sono un"…
+  // The words before an occupation in the other languages of JOB_BEFORE (titles.ts): "soy", "je suis", "ich bin", "sono un"…
   'soy', 'como', 'suis', 'comme', 'bin', 'als', 'sono', 'come', 'sou', 'jestem', 'jako', 'un', 'una', 'une', 'ein', 'eine', 'um', 'uma', 'il', 'el', 'and', 'of', 'for', 'at', 'in', 'is', 'was', 'am', "i'm", 'i', 'to', 'with', 'from', 'by', 'former', 'new', 'previously', 'currently', 'formerly', 'this', 'that', 'your', 'good', 'great', 'best', 'work', 'works', 'worked', 'used'];
 
 export interface LexEntry {

@@ -1,19 +1,19 @@
-import type { PiiEntityType, PiiSpan, ScanInput } from '../types.js';
+import type { PiiSpan, ScanInput } from '../types.js';
 import { COUNTRIES, US_STATE_CODES } from '../data/places.js';
 import { INSTITUTIONS_FIRST } from '../data/words.js';
 import { lookupAt } from './gazetteer.js';
 import { LEX, lexicon } from './lexicon.js';
 import { contextTest, precededBy } from './context-words.js';
 import { tokensOf } from './shared.js';
-import { execAll } from './exec-all.js';
 import type { Token } from './tokens.js';
+import { BULLET, QUOTE, after, anyFlag, blankOrComma, emit, has, isCommon, isFirstName, isSurname, joined, lineEndsAfter, lineStartsBefore, nameLike, singleBlank, type Ctx } from './name-scan.js';
+import { jobTitlePass, titlePhrasePass } from './titles.js';
 
 /**
  * People, organisations, places, groups and titles from capitalisation, word lists and the words
  * around them. This is the part of the engine a statistical model would do better; it is kept
  * conservative where a guess would hide ordinary words.
  */
-
 
 const STRONG_PERSON_BEFORE =
   /\b(?:name is|name's|names are|name was|the name|the surname|(?:first |last |full |sur)?name\s*[?:]|named(?: him| her)?|called|call me|i'm|i am|im|this is|it's|it is|hi|hello|hey|dear|thanks|thank you|says|said|told|asked|ask|tell|cc|attn|regards|cheers|sincerely|congrats|congratulations|happy birthday|bye|goodbye|uncle|aunt|auntie|son|daughter|wife|husband|brother|sister|mom|mum|dad|friend|boss|colleague|coworker|kid|father|mother|grandfather|grandmother|grandma|grandpa|nephew|niece|cousin|boyfriend|girlfriend|fiancé|fiancée|starring|assistant to|directed by|written by|signed by|married|marry|meet|met|with my|by)\s*[,:]?\s*$/;
@@ -63,96 +63,6 @@ const RELATION = contextTest(RELATION_BEFORE, `son daughter wife husband brother
 /** Verbs that follow a name at the start of a sentence ("Kevin had…", "Maria lives…"). */
 const SENTENCE_VERB = /^\s+(?:is|was|has|had|will|would|can|could|should|did|does|said|says|told|asked|lives|lived|works|worked|went|goes|spent|flew|called|wants|wanted|loves|likes|thinks|just|also|never|always|gave|got|took|made|came|left|arrived|returned|moved|joined|began|started|became|wrote|replied|knows|knew|needs|needed)\b/;
 
-const JOB_BEFORE = /(?:\b(?:as|soy|trabajo como|como|je suis|comme|ich bin|arbeite als|als|sono|lavoro come|faccio il|faccio la|come|sou|trabalho como|jestem|pracuję jako|jako|promoted to|appointed|dear|(?:role|position|post|job) of|(?:my|our|his|her|their|your) [a-z]+ (?:is|was)|who (?:is|was)|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the|(?:role|position|job title|title|occupation|profession) (?:is|was)|(?:role|position|job title|occupation|profession):)\s+(?:an?\s+|the\s+|our\s+|my\s+|un\s+|una\s+|une\s+|ein\s+|eine\s+|um\s+|uma\s+)?(?:new\s+|current\s+|former\s+|acting\s+|interim\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
-
-interface Ctx {
-  text: string;
-  lower: string;
-  tokens: Token[];
-  caseless: boolean;
-  used: Uint8Array;
-  spans: PiiSpan[];
-  /** First and last token index of every PERSON finding, in pairs (for propagationPass). */
-  persons: number[];
-  /** Where each PERSON finding ends (a handful: an array, searched, costs less than a Set made per scan). */
-  personEnds: number[];
-  /** The same ends as a Set, made once there are many (a long document), then kept up to date. */
-  personEndSet: Set<number> | undefined;
-  /** The last `after` text cut, and the token it was cut after (-1: none yet). */
-  afterToken: number;
-  afterText: string;
-}
-
-/** Word-list facts of a token, from its one lexicon look-up (lexicon.ts). */
-const isFirstName = (t: Token) => (t.flags & LEX.FIRST) !== 0;
-const isSurname = (t: Token) => (t.flags & LEX.SURNAME) !== 0;
-/** Ordinary words and their plurals ("Users", "Cards"). */
-const isCommon = (t: Token) => (t.flags & LEX.COMMON) !== 0;
-const has = (t: Token, flag: number) => (t.flags & flag) !== 0;
-
-/**
- * The words [start, end) are part of an identifier in code or a handle, not a name: "ravi" in
- * "ravi_k88", "conn" in "conn = connect(…)", "user.name", "TypeError" (capitals inside a word
- * after three small letters; "McDonald" and "DiCaprio" have one or two).
- */
-function inIdentifier(text: string, start: number, end: number, camel = true): boolean {
-  const before = start > 0 ? text.charCodeAt(start - 1) : 0;
-  if (before === 95 || before === 46 || before === 64) return true; // _ . @
-  let k = end;
-  const after = k < text.length ? text.charCodeAt(k) : 0;
-  if (after === 95 || after === 40 || after === 64) return true; // _ ( @
-  if (after === 46 && k + 1 < text.length && /[A-Za-z]/.test(text[k + 1]!)) return true;
-  while (k < text.length && text.charCodeAt(k) === 32) k++;
-  if (text.charCodeAt(k) === 61 && text.charCodeAt(k + 1) !== 61 && text.charCodeAt(k + 1) !== 62) return true; // = but not == or =>
-  if (!camel) return false;
-  let small = 0;
-  for (let i = start + 1; i < end; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch >= 97 && ch <= 122) small++;
-    else if (ch >= 65 && ch <= 90) {
-      if (small >= 3) return true;
-      small = 0;
-    } else small = 0;
-  }
-  return false;
-}
-
-function emit(c: Ctx, type: PiiEntityType, a: number, b: number, score: number, endOverride?: number): void {
-  const start = c.tokens[a]!.start;
-  const end = endOverride ?? c.tokens[b]!.end;
-  // Organisations keep inner capitals ("LinkedIn", "PayPal"); code around them still rules them out.
-  if (type !== 'TITLE' && type !== 'NRP' && inIdentifier(c.text, start, end, type !== 'ORGANIZATION')) {
-    for (let k = a; k <= b; k++) c.used[k] = 1;
-    return;
-  }
-  c.spans.push({ type, start, end, score });
-  if (type === 'PERSON') {
-    c.persons.push(a, b);
-    c.personEnds.push(end);
-    c.personEndSet?.add(end);
-  }
-  for (let k = a; k <= b; k++) c.used[k] = 1;
-}
-
-/** Text on the same line after token `j` (lower case, at most 48 characters), cut once per token. */
-function after(c: Ctx, j: number): string {
-  if (c.afterToken === j) return c.afterText;
-  const end = c.tokens[j]!.end;
-  const slice = c.lower.slice(end, end + 48);
-  const nl = slice.indexOf('\n');
-  c.afterToken = j;
-  c.afterText = nl >= 0 ? slice.slice(0, nl) : slice;
-  return c.afterText;
-}
-
-/** A single space or tab (or ". " after an initial) joins two words of one name. */
-function joined(c: Ctx, a: Token, b: Token): boolean {
-  const gap = b.start - a.end;
-  const first = gap > 0 ? c.text.charCodeAt(a.end) : -1;
-  if (gap === 1) return first === 32 || first === 9;
-  return gap === 2 && first === 46 && c.text.charCodeAt(a.end + 1) === 32 && a.length === 1;
-}
-
 /** Every token in [a, k) is an occupation word, an ordinary word or a sentence opener ("Producer James"). */
 function roleWords(tokens: readonly Token[], a: number, k: number): boolean {
   for (let m = a; m < k; m++) {
@@ -160,15 +70,6 @@ function roleWords(tokens: readonly Token[], a: number, k: number): boolean {
     if (!(has(t, LEX.JOB_HEAD) || isCommon(t) || (t.initial && !isSurname(t)))) return false;
   }
   return true;
-}
-
-function anyFlag(tokens: readonly Token[], a: number, b: number, flags: number): boolean {
-  for (let m = a; m <= b; m++) if (tokens[m]!.flags & flags) return true;
-  return false;
-}
-
-function nameLike(t: Token): boolean {
-  return (t.cap || t.upper) && t.alpha;
 }
 
 function gazetteerPass(c: Ctx): void {
@@ -391,41 +292,6 @@ function personOnLineAbove(c: Ctx, first: Token): boolean {
   }
 }
 
-/** Characters allowed between a line start and a word: blanks, quote marks, list bullets. */
-const BLANK = 1;
-const QUOTE = 2;
-const BULLET = 4;
-const LEAD = new Uint8Array(128);
-LEAD[32] = LEAD[9] = BLANK | QUOTE | BULLET;
-LEAD[62] = QUOTE | BULLET; // >
-LEAD[63] = LEAD[42] = LEAD[45] = BULLET; // ? * -
-
-/**
- * `/(?:^|\n)[…]*$/.test(text.slice(max(0, pos - window), pos))` with the class given by `kind`:
- * the run of those characters before `pos` reaches the window's start or a line break. A scan,
- * not a regex over a fresh slice.
- */
-function lineStartsBefore(text: string, pos: number, window: number, kind: number): boolean {
-  const from = Math.max(0, pos - window);
-  let k = pos;
-  while (k > from) {
-    const ch = text.charCodeAt(k - 1);
-    if (ch >= 128 || (LEAD[ch]! & kind) === 0) break;
-    k--;
-  }
-  return k === from || text.charCodeAt(k - 1) === 10;
-}
-
-/** `/^[ \t]*(?:\r?\n|$)/.test(text.slice(pos, pos + 4))` (or `\n` alone when `crlf` is false). */
-function lineEndsAfter(text: string, pos: number, crlf: boolean): boolean {
-  const to = Math.min(text.length, pos + 4);
-  let k = pos;
-  while (k < to && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-  if (k >= to) return true;
-  const ch = text.charCodeAt(k);
-  return ch === 10 || (crlf && ch === 13 && k + 1 < to && text.charCodeAt(k + 1) === 10);
-}
-
 function onOwnLine(text: string, first: Token, last: Token): boolean {
   return lineStartsBefore(text, first.start, 8, BULLET) && lineEndsAfter(text, last.end, true);
 }
@@ -486,11 +352,6 @@ function surnamePairFirm(c: Ctx, t: Token): boolean {
   const left = lexicon(c.lower, t.start, hyphen).flags;
   const right = lexicon(c.lower, hyphen + 1, t.end).flags;
   return (left & LEX.SURNAME_LISTED) !== 0 && (right & LEX.SURNAME_LISTED) !== 0 && (left & LEX.FIRST) === 0;
-}
-
-/** The gap [from, to) is one blank or ", " (a word and the name it introduces: "CEO Ewa", "coach, Mr."). */
-function blankOrComma(text: string, from: number, to: number): boolean {
-  return to - from === 1 ? text.charCodeAt(from) === 32 : to - from === 2 && text.startsWith(', ', from);
 }
 
 /** The token before `a` is an occupation word, followed by ", " or a blank ("CEO, Satya…"). */
@@ -779,116 +640,6 @@ function propagationPass(c: Ctx): void {
   }
 }
 
-/** "Dear Hiring Manager,": the greeting of a letter names the recipient's position. */
-const DEAR_BEFORE = /\bdear\s+$/;
-
-/**
- * A PERSON finding starts at the token after `i`, set off by ", " ("manager, Tom Kessler"), or
- * right after an honorific there ("coach, Mr. Papadakis").
- */
-function namedRightAfter(c: Ctx, i: number): boolean {
-  const next = c.tokens[i + 1];
-  if (!next || !c.text.startsWith(', ', c.tokens[i]!.end) || next.start !== c.tokens[i]!.end + 2) return false;
-  const first = has(next, LEX.HONORIFIC) ? i + 2 : i + 1;
-  for (let p = 0; p < c.persons.length; p += 2) if (c.persons[p] === first) return true;
-  return false;
-}
-
-/**
- * A PERSON finding ends right before token `a`, set off by ", ", and the title is capitalised as a
- * signature writes it ("Jane Doe, Senior Accountant"); in lower case the comma starts a new clause.
- */
-function namedRightBefore(c: Ctx, a: number): boolean {
-  const t = c.tokens[a]!;
-  return t.cap && t.start >= 2 && c.text.startsWith(', ', t.start - 2) && c.personEnds.includes(t.start - 2);
-}
-
-/** The gap [from, to) is one space or tab. */
-function singleBlank(text: string, from: number, to: number): boolean {
-  return to - from === 1 && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9);
-}
-
-/** "my therapist Sarah", "our new CTO Ewa": a role word before the person holding it. */
-const ROLE_HOLDER_BEFORE = /\b(?:my|our|your|his|her|their|former|new)\s+$/;
-/** "a cover letter for a barista job", "applying to be a registered nurse", "is a research scientist". */
-const ROLE_SOUGHT_BEFORE = /\b(?:for|to be|is|was|become|becoming|hire|hiring|previously|currently|formerly)\s+(?:an?\s+)?$/;
-const ROLE_NOUN_AFTER = /^\s+(?:position|role|job|post|vacancy|opening|at|in|with)\b/;
-const ROLE_AT_ORG_AFTER = /^\s+(?:at|with)\s+\p{Lu}/u;
-
-/**
- * Where a job title is written for a person or a post beyond the phrases of JOB_BEFORE: right
- * before its holder's name, as the post sought or held, or followed by the organisation ("Product
- * Manager at Flipkart"). Tokens a..i are the title; `pre` is the text before it, lower case.
- */
-function roleInContext(c: Ctx, a: number, i: number, pre: string): boolean {
-  const { tokens, text } = c;
-  const last = tokens[i]!;
-  const rest = text.slice(last.end, last.end + 32);
-  if (ROLE_AT_ORG_AFTER.test(rest)) return true;
-  if (ROLE_SOUGHT_BEFORE.test(pre)) return ROLE_NOUN_AFTER.test(rest.toLowerCase());
-  // ", owner Fernanda Oliveira": a role between commas in front of a name is as good as "my".
-  if (!ROLE_HOLDER_BEFORE.test(pre) && !/,\s$/.test(pre)) return false;
-  // The holder's name follows, after a blank or ", " ("my son's coach, Mr. Papadakis").
-  const next = tokens[i + 1];
-  if (!next || c.caseless) return false;
-  return blankOrComma(text, last.end, next.start) && nameLike(next) && (!isCommon(next) || has(next, LEX.HONORIFIC)) && (a === i || tokens[a]!.cap === last.cap);
-}
-
-/** "VP of Sales", "Head of Operations", "Chief Technology Officer": titles the occupation words do not cover. */
-const TITLE_PHRASE = /\b(?:(?:Senior |Executive |Deputy |Assistant |Associate )?(?:VP|SVP|EVP|Vice President|Head|Director|Dean|Chair|Chairman|Chairwoman|Secretary|Minister) of (?:the )?[A-Z][\w&-]*(?:(?: and| &)? [A-Z][\w&-]*){0,3}|Chief (?:[A-Z][a-z]+ ){1,3}Officer)\b/g;
-
-/** The index of the first token that ends after `pos` (tokens are in text order), or tokens.length. */
-function tokenAfter(tokens: readonly Token[], pos: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.end <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function titlePhrasePass(c: Ctx): void {
-  const { tokens } = c;
-  for (const m of execAll(TITLE_PHRASE, c.text)) {
-    const a = tokenAfter(tokens, m.index);
-    const b = tokenAfter(tokens, m.index + m[0].length - 1);
-    // The phrase must start and end on token boundaries ("VP" of "VP of Sales", not a piece of a word).
-    if (tokens[a]?.start !== m.index || tokens[b]?.end !== m.index + m[0].length) continue;
-    let free = true;
-    for (let k = a; k <= b; k++) if (c.used[k]) free = false;
-    if (free) emit(c, 'TITLE', a, b, 0.7);
-  }
-}
-
-function jobTitlePass(c: Ctx): void {
-  const { tokens, text } = c;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (c.used[i] || !has(t, LEX.JOB_HEAD)) continue;
-    // "associate professor", "assistant manager": the last of two occupation words heads the title.
-    const next = tokens[i + 1];
-    if (next && !c.used[i + 1] && has(next, LEX.JOB_HEAD) && next.alpha && singleBlank(text, t.end, next.start)) continue;
-    let a = i;
-    while (a > 0 && i - a < 3 && !c.used[a - 1] && tokens[a - 1]!.alpha && !has(tokens[a - 1]!, LEX.JOB_STOP) && singleBlank(text, tokens[a - 1]!.end, tokens[a]!.start)) a--;
-    const pre = c.lower.slice(Math.max(0, tokens[a]!.start - 32), tokens[a]!.start);
-    const lineStart = lineStartsBefore(c.lower, tokens[a]!.start, 32, QUOTE);
-    const lineEnd = lineEndsAfter(text, t.end, false);
-    const ownLine = lineStart && lineEnd;
-    if (/^\s+(?:license|licence)\b/.test(after(c, i))) continue; // "my driver license"
-    if (!ownLine) {
-      const stated = (JOB_BEFORE.test(pre) && (!lineStart || DEAR_BEFORE.test(pre))) || roleInContext(c, a, i, pre);
-      // "the manager" is a role, not a title, unless someone is said to be it ("I am the CEO").
-      const role = /\bthe\s+$/.test(pre) && !/(?:,\s*|\b(?:am|is|was|are|were|i'm|he's|she's)\s+)the\s+$/.test(pre);
-      // Either way, a role set off next to a name found earlier is that person's ("the plant
-      // manager, Tom Kessler, …", "Jane Doe, Senior Accountant").
-      if ((!stated || role) && !namedRightAfter(c, i) && !namedRightBefore(c, a)) continue;
-    }
-    emit(c, 'TITLE', a, departmentAfter(c, i), ownLine ? 0.55 : 0.6);
-  }
-}
-
 /**
  * "McKinsey, Bain and BCG", "rejected by Stripe and Revolut": capitalised names listed with an
  * organisation are organisations too. Only words no earlier pass claimed count, and not a given
@@ -948,27 +699,6 @@ function listedAfter(c: Ctx, i: number): number {
     next = word;
   } else if (!comma) return -1;
   if (c.used[k] || !nameLike(next) || isCommon(next) || (isFirstName(next) && !next.upper) || has(next, LEX.HONORIFIC)) return -1;
-  return k;
-}
-
-/** Occupations that take what they are in charge of after "of": "head of marketing", "vp of sales". */
-const OF_LEADS: ReadonlySet<string> = new Set(['head', 'chief', 'vp', 'svp', 'evp', 'director', 'manager', 'president', 'dean', 'chair', 'chairman', 'chairwoman', 'secretary', 'minister', 'professor', 'lecturer', 'editor', 'lead']);
-
-/**
- * The last token of a title headed by token `i`: "director of operations", "head of the design
- * team" and "editor in chief" go on past the head (by one word: enough to cover the title, where
- * more would run into the sentence).
- */
-function departmentAfter(c: Ctx, i: number): number {
-  const { tokens, text } = c;
-  const t = tokens[i]!;
-  if (!OF_LEADS.has(t.lower)) return i;
-  if (text.startsWith(' in chief', t.end) || text.startsWith(' in Chief', t.end) || text.startsWith('-in-chief', t.end)) return i + 2;
-  if (!text.startsWith(' of ', t.end) && !text.startsWith(' Of ', t.end)) return i;
-  let k = i + 2;
-  if (tokens[k] && tokens[k]!.lower === 'the' && singleBlank(text, tokens[k]!.end, tokens[k + 1]?.start ?? -1)) k++;
-  const word = tokens[k];
-  if (!word || c.used[k] || !word.alpha || has(word, LEX.JOB_STOP) || !singleBlank(text, tokens[k - 1]!.end, word.start)) return i;
   return k;
 }
 
