@@ -331,6 +331,13 @@ describe('P31 PII detectors', () => {
     expect(found('Best regards, Jane Doe, Senior Accountant, Brightwave Ltd', 'TITLE')).toEqual(['Senior Accountant']);
     expect(found('Best regards, Jane Doe, Senior Accountant, Brightwave Ltd', 'PERSON')).toEqual(['Jane Doe']);
     expect(found('Position: Warehouse Associate', 'PERSON')).toEqual([]);
+    expect(found('CEO Jane Smith announced the layoffs today', 'TITLE')).toEqual(['CEO']);
+    expect(found('The report was written by Jane Smith (CFO) last week', 'TITLE')).toEqual(['CFO']);
+    expect(found("I've been a nurse for 10 years", 'TITLE')).toEqual(['nurse']);
+    expect(found("I'm currently a cashier at a supermarket", 'TITLE')).toEqual(['cashier']);
+    expect(found('She became a lawyer in 2010', 'TITLE')).toEqual(['lawyer']);
+    // A byline's role at a sentence start is not taken for a title of the name after it.
+    expect(found('It was a hit. Producer James Sparks explained the song', 'TITLE')).toEqual([]);
     // Without someone holding it, a role is not a title.
     expect(found('the store manager refused my refund', 'TITLE')).toEqual([]);
     expect(found('she sat at the head of the table', 'TITLE')).toEqual([]);

@@ -10,7 +10,7 @@ import { QUOTE, after, blankOrComma, emit, has, isCommon, lineEndsAfter, lineSta
  * before (honorificPass in names.ts).
  */
 
-const JOB_BEFORE = /(?:\b(?:as|soy|trabajo como|como|je suis|comme|ich bin|arbeite als|als|sono|lavoro come|faccio il|faccio la|come|sou|trabalho como|jestem|pracuję jako|jako|promoted to|appointed|dear|(?:role|position|post|job) of|(?:my|our|his|her|their|your) [a-z]+ (?:is|was)|who (?:is|was)|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the|(?:role|position|job title|title|occupation|profession) (?:is|was)|(?:role|position|job title|occupation|profession):)\s+(?:an?\s+|the\s+|our\s+|my\s+|un\s+|una\s+|une\s+|ein\s+|eine\s+|um\s+|uma\s+)?(?:new\s+|current\s+|former\s+|acting\s+|interim\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
+const JOB_BEFORE = /(?:\b(?:as|soy|trabajo como|como|je suis|comme|ich bin|arbeite als|als|sono|lavoro come|faccio il|faccio la|come|sou|trabalho como|jestem|pracuję jako|jako|promoted to|appointed|dear|(?:role|position|post|job) of|(?:my|our|his|her|their|your) [a-z]+ (?:is|was)|who (?:is|was)|work as|works as|worked as|working as|i'm|i am|im|he's|she's|he is|she is|job as|role as|position as|career as|the|(?:role|position|job title|title|occupation|profession) (?:is|was)|(?:role|position|job title|occupation|profession):|i've been|i have been|been|used to be|became)\s+(?:(?:currently|now|still|also|just|already|previously|formerly|actually|originally)\s+)?(?:an?\s+|the\s+|our\s+|my\s+|un\s+|una\s+|une\s+|ein\s+|eine\s+|um\s+|uma\s+)?(?:new\s+|current\s+|former\s+|acting\s+|interim\s+)?|,\s*(?:the|an?|our|my)\s+|^\s*|\n\s*)$/;
 
 /** "Dear Hiring Manager,": the greeting of a letter names the recipient's position. */
 const DEAR_BEFORE = /\bdear\s+$/;
@@ -20,20 +20,29 @@ const DEAR_BEFORE = /\bdear\s+$/;
  * right after an honorific there ("coach, Mr. Papadakis").
  */
 function namedRightAfter(c: Ctx, i: number): boolean {
+  const t = c.tokens[i]!;
   const next = c.tokens[i + 1];
-  if (!next || !c.text.startsWith(', ', c.tokens[i]!.end) || next.start !== c.tokens[i]!.end + 2) return false;
+  if (!next) return false;
+  // "CEO Jane Smith", "ask Nurse Joy": a capitalised role right before the name is as good as a
+  // comma; at a sentence's start only an acronym ("Producer James Sparks explained" is a byline).
+  const before = (t.upper || (t.cap && !t.initial)) && singleBlank(c.text, t.end, next.start);
+  if (!before && (!c.text.startsWith(', ', t.end) || next.start !== t.end + 2)) return false;
   const first = has(next, LEX.HONORIFIC) ? i + 2 : i + 1;
   for (let p = 0; p < c.persons.length; p += 2) if (c.persons[p] === first) return true;
   return false;
 }
 
 /**
- * A PERSON finding ends right before token `a`, set off by ", ", and the title is capitalised as a
- * signature writes it ("Jane Doe, Senior Accountant"); in lower case the comma starts a new clause.
+ * A PERSON finding ends right before token `a`, set off by ", " or a bracket, and the title is
+ * capitalised as a signature writes it ("Jane Doe, Senior Accountant", "Jane Smith (CFO)"); in
+ * lower case the comma starts a new clause.
  */
 function namedRightBefore(c: Ctx, a: number): boolean {
   const t = c.tokens[a]!;
-  return t.cap && t.start >= 2 && c.text.startsWith(', ', t.start - 2) && c.personEnds.includes(t.start - 2);
+  if (!(t.cap || t.upper) || t.start < 2) return false;
+  // "Jane Smith (CFO)": in brackets right after the name, too.
+  const gap = c.text.startsWith(', ', t.start - 2) ? 2 : c.text.startsWith(' (', t.start - 2) ? 2 : c.text.charCodeAt(t.start - 1) === 40 ? 1 : 0;
+  return gap > 0 && c.personEnds.includes(t.start - gap);
 }
 
 /** "my therapist Sarah", "our new CTO Ewa": a role word before the person holding it. */
