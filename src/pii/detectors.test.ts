@@ -405,6 +405,20 @@ describe('P31 PII detectors', () => {
     expect(found('my office is on the 3rd floor', 'DATE_TIME')).toEqual([]);
   });
 
+  it('DATE_TIME: weekdays of other languages in their own case, Polish months, "March \'24", "9 o\'clock", "mid-2023"', () => {
+    expect(found('nos vemos el lunes a las 10', 'DATE_TIME')).toEqual(['lunes']);
+    expect(found('Treffen am Montag um 9 Uhr', 'DATE_TIME')).toEqual(['Montag', '9 Uhr']);
+    expect(found('spotkanie w piątek o 15:00', 'DATE_TIME')).toEqual(['piątek', '15:00']);
+    expect(found('a reunião é na segunda-feira', 'DATE_TIME')).toEqual(['segunda-feira']);
+    expect(found('urodziłam się 5 marca 1990', 'DATE_TIME')).toEqual(['5 marca 1990']);
+    expect(found("we launched in March '24", 'DATE_TIME')).toEqual(["March '24"]);
+    expect(found("meet at 9 o'clock", 'DATE_TIME')).toEqual(["9 o'clock"]);
+    expect(found('the project ran until mid-2023', 'DATE_TIME')).toEqual(['mid-2023']);
+    // A capitalised Spanish weekday is a name.
+    expect(found('Domingo Pérez called me', 'DATE_TIME')).toEqual([]);
+    expect(found('Domingo Pérez called me', 'PERSON')).toEqual(['Domingo Pérez']);
+  });
+
   it('AGE spelt out: "turned five", "she\'s seventy-two and", "a twenty-year-old", "my daughter is three"; not "like I\'m five"', () => {
     expect(found('my son just turned five', 'AGE')).toEqual(['five']);
     expect(found("she's seventy-two and lives alone", 'AGE')).toEqual(['seventy-two']);

@@ -109,4 +109,19 @@ export const FOREIGN_MONTHS: readonly string[] = [
   'januar jänner februar märz maerz april mai juni juli august september oktober november dezember',
   'gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre',
   'janeiro fevereiro março marco abril maio junho julho agosto setembro outubro novembro dezembro',
+  // Polish, as a date writes them ("5 marca 2024"): the genitive.
+  'stycznia lutego marca kwietnia maja czerwca lipca sierpnia września wrzesnia października pazdziernika listopada grudnia',
 ].flatMap((line) => line.split(' '));
+
+/**
+ * Weekdays of the same languages. Spanish, French, Italian, Portuguese and Polish write them in
+ * lower case, which tells "el domingo" from the name Domingo; German capitalises them.
+ */
+export const FOREIGN_WEEKDAYS: readonly string[] = [
+  'lunes martes miércoles miercoles jueves viernes sábado sabado domingo',
+  'lundi mardi mercredi jeudi vendredi samedi dimanche',
+  'lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica',
+  'segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira',
+  'poniedziałek poniedzialek wtorek środa sroda czwartek piątek piatek sobota niedziela',
+].flatMap((line) => line.split(' '));
+export const GERMAN_WEEKDAYS: readonly string[] = 'montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag'.split(' ');

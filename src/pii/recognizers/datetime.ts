@@ -1,7 +1,7 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { SCRIPT, SHAPE } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
-import { FOREIGN_MONTHS } from '../data/words.js';
+import { FOREIGN_MONTHS, FOREIGN_WEEKDAYS, GERMAN_WEEKDAYS } from '../data/words.js';
 import { LEX } from './lexicon.js';
 import { hasWord, tokensOf, wordStarts, wordsWith } from './shared.js';
 
@@ -260,6 +260,44 @@ function isYear(text: string, at: number): boolean {
   return c >= 48 && c <= 57 && d >= 48 && d <= 57;
 }
 
+const LOWER_CASE_WEEKDAYS: ReadonlySet<string> = new Set(FOREIGN_WEEKDAYS);
+const CAPITALISED_WEEKDAYS: ReadonlySet<string> = new Set(GERMAN_WEEKDAYS);
+
+/**
+ * Weekdays of other languages ("el lunes", "vendredi", "am Montag", "w piątek"), as the English
+ * ones are marked: lower case where the language writes them so (a capitalised "Domingo" is a
+ * name), capitalised in German. The lexicon flags them as weekdays; the English ones are the
+ * weekday pattern's.
+ */
+function foreignWeekdays(input: ScanInput, found: PiiSpan[]): void {
+  const { text } = input;
+  for (const t of tokensOf(input)) {
+    if (!(t.flags & LEX.WEEKDAY)) continue;
+    const c = text.charCodeAt(t.start);
+    const lowerCase = c >= 97 || (c >= 0xdf && c !== 0x15a);
+    if (lowerCase ? LOWER_CASE_WEEKDAYS.has(t.lower) : CAPITALISED_WEEKDAYS.has(t.lower)) found.push({ type: 'DATE_TIME', start: t.start, end: t.end, score: 0.8 });
+  }
+}
+
+/** "March '24", "9 o'clock", "mid-2023": three more ways chat writes a date or a time. */
+const MONTH_APOSTROPHE_YEAR = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.? ['’]\d{2}(?![\d'’])/gi;
+const O_CLOCK = /\b(?:[01]?\d|2[0-3]) o['’]clock\b/gi;
+const MID_YEAR = /\b(?:mid|early|late)-((?:19|20)\d{2})\b(?!-\d)/gi;
+
+function moreDates(input: ScanInput, found: PiiSpan[]): void {
+  const { text, lower } = input;
+  const shape = input.features.shape;
+  if (shape & SHAPE.APOSTROPHE_DIGIT && hasWord(input, LEX.MONTH)) {
+    for (const m of execAll(MONTH_APOSTROPHE_YEAR, text)) found.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: 0.8 });
+  }
+  if (lower.includes('clock')) {
+    for (const m of execAll(O_CLOCK, text)) found.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: 0.7 });
+  }
+  if (shape & SHAPE.YEAR && (lower.includes('mid-') || lower.includes('early-') || lower.includes('late-'))) {
+    for (const m of execAll(MID_YEAR, text)) found.push({ type: 'DATE_TIME', start: m.index, end: m.index + m[0].length, score: 0.75 });
+  }
+}
+
 export function findDates(input: ScanInput, out: PiiSpan[]): void {
   const found: PiiSpan[] = [];
   collectDates(input, found);
@@ -269,6 +307,8 @@ export function findDates(input: ScanInput, out: PiiSpan[]): void {
   if (input.features.shape & SHAPE.CLOCK && hasWord(input, LEX.MONTH)) logTimestamps(input, found);
   if (hasWord(input, LEX.AGO)) agoDates(input, found);
   if (input.features.shape & SHAPE.YEAR) holidayDates(input, found);
+  if (hasWord(input, LEX.WEEKDAY)) foreignWeekdays(input, found);
+  moreDates(input, found);
   mergeAdjacent(input.text, found, out);
 }
 

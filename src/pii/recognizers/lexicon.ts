@@ -1,7 +1,7 @@
 import { AMBIGUOUS_FIRST_NAMES, FIRST_NAMES } from '../data/first-names.js';
 import { MOBY_GIVEN_NAMES } from '../data/given-names-moby.js';
 import { AMBIGUOUS_SURNAMES, SURNAMES } from '../data/surnames.js';
-import { COMMON_WORDS, FOREIGN_MONTHS, HONORIFICS, INSTITUTIONS_FIRST, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
+import { COMMON_WORDS, FOREIGN_MONTHS, FOREIGN_WEEKDAYS, GERMAN_WEEKDAYS, HONORIFICS, INSTITUTIONS_FIRST, JOB_HEADS, ORG_PREFIXES, ORG_SUFFIXES, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
 import { buildGazetteer, type Entry } from './gazetteer.js';
 import { wordHash } from './tokens.js';
 
@@ -122,6 +122,7 @@ function build(): Map<string, LexEntry> {
   for (const w of SURNAMES) if (!COMMON_WORDS.has(w) && !PARTICLES.has(w) && w.length > 1) entry(w).flags |= LEX.SURNAME;
   mark(WEEKDAYS, LEX.WEEKDAY);
   mark(WEEKDAYS.map((w) => w + 's'), LEX.WEEKDAY);
+  mark([...FOREIGN_WEEKDAYS, ...GERMAN_WEEKDAYS], LEX.WEEKDAY);
   mark(['yesterday', 'today', 'tomorrow', 'tonight', 'week', 'weekend', 'month', 'year', 'spring', 'summer', 'autumn', 'fall', 'winter'], LEX.RELATIVE_DAY);
   mark(['ago'], LEX.AGO);
   mark(MONTHS, LEX.MONTH);
