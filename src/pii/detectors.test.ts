@@ -419,6 +419,15 @@ describe('P31 PII detectors', () => {
     expect(found('Domingo Pérez called me', 'PERSON')).toEqual(['Domingo Pérez']);
   });
 
+  it('ZIP_CODE right before a town and after the postcode words of other languages; AGE in Polish', () => {
+    expect(found('I live in 10115 Berlin', 'ZIP_CODE')).toEqual(['10115']);
+    expect(found('CEP 01310-100 São Paulo', 'ZIP_CODE')).toEqual(['01310-100']);
+    expect(found('code postal 75011 Paris', 'ZIP_CODE')).toEqual(['75011']);
+    expect(found('in 2019 Berlin was cold', 'ZIP_CODE')).toEqual([]);
+    expect(found('mam 30 lat i mieszkam w Krakowie', 'AGE')).toEqual(['30']);
+    expect(found('ho 52 anni', 'PERSON')).toEqual([]);
+  });
+
   it('AGE spelt out: "turned five", "she\'s seventy-two and", "a twenty-year-old", "my daughter is three"; not "like I\'m five"', () => {
     expect(found('my son just turned five', 'AGE')).toEqual(['five']);
     expect(found("she's seventy-two and lives alone", 'AGE')).toEqual(['seventy-two']);

@@ -29,7 +29,7 @@ const SHAPE_REGEX: [keyof typeof SHAPE, RegExp, boolean][] = [
   ['FIVE_DIGITS', /\d{5}/, false],
   ['WORD_SPACE_DIGIT', /[\p{L}\p{M}.][ \t]+\d/u, false],
   ['DIGIT_H', /\d(?:h| u)/, true],
-  ['DIGIT_SPACE_AJ', /\d\s[aj]/, true],
+  ['DIGIT_SPACE_AJL', /\d\s[ajl]/, true],
   ['NUMBER_COMMA_NUMBER', /\d[A-Za-z]?\.?,[ \t]\d/, false],
   ['APOSTROPHE_DIGIT', /['’]\d/, false],
 ];

@@ -42,8 +42,8 @@ export const SHAPE = {
   ASCII_LOWER: 131072,
   /** A digit, then "h" or "H", or a blank and "u" or "U" ("10h", "14 Uhr"). */
   DIGIT_H: 262144,
-  /** A digit, white space, then "a" or "j" (any case): "31 años", "31 ans", "31 Jahre", "31 anni". */
-  DIGIT_SPACE_AJ: 524288,
+  /** A digit, white space, then "a", "j" or "l" (any case): "31 años", "31 ans", "31 Jahre", "31 anni", "31 lat". */
+  DIGIT_SPACE_AJL: 524288,
   /** A digit up to three characters before a comma, then a blank and a digit ("Allee 9, 10435"). */
   NUMBER_COMMA_NUMBER: 1048576,
   /** An apostrophe (' or ’) right before a digit ("'94", "’09"). */
@@ -216,7 +216,7 @@ export function textFeatures(text: string): TextFeatures {
       let ch = next;
       if (ch < 128 ? CLASS[ch]! & SPACE : NON_ASCII_SPACE.test(text.charAt(k))) ch = codeAt(text, n, ++k);
       const lowerCh = ch | 0x20;
-      if (k > i + 1 && (lowerCh === 97 || lowerCh === 106) && ch >= 65) shape |= SHAPE.DIGIT_SPACE_AJ;
+      if (k > i + 1 && (lowerCh === 97 || lowerCh === 106 || lowerCh === 108) && ch >= 65) shape |= SHAPE.DIGIT_SPACE_AJL;
       if (lowerCh === 121 && ch >= 65) shape |= SHAPE.DIGIT_Y;
       if ((lowerCh === 97 || lowerCh === 112) && ch >= 65) {
         let m = codeAt(text, n, k + 1);

@@ -5,6 +5,7 @@
  */
 const common = `
 position occupation dob role employer nationality gender status sex postcode tel username reference ref invoice patient notes comments salary passport signature
+años anni jahre lata
 a about above across act actually add address after afternoon again against age ago agree ah ahead air all allow almost alone along already also although always am among amount an and angry animal another answer any anyone anything anyway anywhere apartment app appear apply appointment are area arm around arrive art article as ask at attach attention available avenue away awesome
 baby back bad bag balance bank bar base be beautiful because become bed been before begin behind being believe below best better between big bill birthday bit black block blue board body book born both bottom box boy branch break bring brother brown build building bus business busy but buy by bye
 call called calling came can cancel cannot car card care case cash cause center centre certain chance change charge chat check child children choose church city class clean clear close club code coffee cold college color come comes coming company contact continue cool corner correct cost could country couple course court cover credit cup current customer cut

@@ -245,7 +245,7 @@ function trimTrailingWords(text: string, start: number, end: number): number {
   }
 }
 
-const ZIP_CONTEXT = /\b(?:zip(?: ?code)?|postal ?code|post ?code|postcode|plz|cap|cp|código postal)\b\s*(?:is|:|#|no\.?)?\s*$/;
+const ZIP_CONTEXT = /\b(?:zip(?: ?code)?|postal ?code|post ?code|postcode|plz|cap|cp|código postal|code postal|codice postale|cep|kod pocztowy|postleitzahl)\b\s*(?:is|:|#|no\.?)?\s*$/;
 const ZIP_VALUE = /^(?:\d{5}(?:-\d{3,4})?|\d{3,4}|\d{3}[ -]\d{2}|\d{2}-\d{3}|\d{4}[ ]?[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})\b/i;
 const STATE_ZIP = new RegExp(`\\b(?:${[...US_STATE_CODES].join('|')}),?[ \\t]+(\\d{5}(?:-\\d{4})?)\\b`, 'g');
 /** The house number's last digit and the comma are matched (not looked behind) so the scan can start from digits. */
@@ -383,7 +383,7 @@ export function findAddresses(input: ScanInput, out: PiiSpan[]): void {
     out.push({ type: 'ZIP_CODE', start, end: start + m[1]!.length, score: 0.8 });
   }
   if (hasWord(input, LEX.ZIP_LABEL)) {
-    for (const m of execAll(/\b(?:zip|postal|post|postcode|plz|cap|cp|código)\b/g, lower)) {
+    for (const m of execAll(/\b(?:zip|postal|post|postcode|plz|cap|cp|código|cep|pocztowy|postleitzahl|postale)\b/g, lower)) {
       const after = m.index + m[0].length;
       const window = text.slice(after, after + 24);
       const lead = /^(?: ?code)?\s*(?:is|:|#|no\.?)?\s*/i.exec(window)![0];

@@ -417,9 +417,9 @@ function listedAges(text: string, from: number, score: number, out: PiiSpan[]): 
 /** "a 3 year old phone": the age of a thing or a pet, not of a person. */
 const THING_AFTER_OLD = /^[ \t-]+(?:phone|iphone|laptop|macbook|computer|pc|car|truck|bike|house|home|building|roof|boiler|tv|tablet|device|printer|battery|mattress|tree|bottle|wine|whisky|whiskey|cheese|account|company|business|brand|dog|cat|puppy|kitten|horse)s?\b/i;
 /** What every match of OTHER_LANGUAGE_AGE has: a digit, a blank, the word for years (Irregexp scans for the digit). */
-const OTHER_LANGUAGE_AGE_HINT = /\d\s(?:años|anos|ans|jahre|anni)\b/;
-/** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos". */
-const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem)\s+(\d{1,3})\s(?:años|anos|ans|jahre|anni)(?![\p{L}])/giu;
+const OTHER_LANGUAGE_AGE_HINT = /\d\s(?:años|anos|ans|jahre|anni|lat|lata)\b/;
+/** "tengo 31 años", "j'ai 31 ans", "ich bin 31 Jahre alt", "ho 31 anni", "tenho 31 anos", "mam 31 lat". */
+const OTHER_LANGUAGE_AGE = /(?:^|[^\p{L}])(?:tengo|tiene|tienes|j'ai|il a|elle a|ich bin|er ist|sie ist|ho|ha|hai|tenho|tem|mam|ma|masz|mają)\s+(\d{1,3})\s(?:años|anos|ans|jahre|anni|lat|lata)(?![\p{L}])/giu;
 
 /**
  * Ages spelt out, two to ninety-nine ("one" is too often not a number of years to count alone),
@@ -466,7 +466,7 @@ export function findAges(input: ScanInput, out: PiiSpan[]): void {
   spelledAges(input, out);
   if (!hasDigit) return;
   // (A shape test: searching the text for "años" and the other words cost more than the rest of this function.)
-  if (features.shape & SHAPE.DIGIT_SPACE_AJ && OTHER_LANGUAGE_AGE_HINT.test(lower)) {
+  if (features.shape & SHAPE.DIGIT_SPACE_AJL && OTHER_LANGUAGE_AGE_HINT.test(lower)) {
     for (const m of execAll(OTHER_LANGUAGE_AGE, text)) {
       const start = m.index + m[0].indexOf(m[1]!, m[0].search(/\d/));
       out.push({ type: 'AGE', start, end: start + m[1]!.length, score: 0.85 });

@@ -69,7 +69,7 @@ export const LEX = {
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const MONTHS = 'jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december'.split(' ');
 const SECRET_LABELS = 'password passwd passphrase pwd pass pin secret token apikey key auth bearer authorization'.split(' ');
-const ZIP_LABELS = 'zip postal post postcode plz cap cp código'.split(' ');
+const ZIP_LABELS = 'zip postal post postcode plz cap cp código cep pocztowy postleitzahl postale'.split(' ');
 const LICENSE_LABELS = 'license licence dl dln driverslicense driverslicence driverlicense driverlicence dlno dlnumber permit führerschein permis conducir motorista patente jazdy rijbewijs'.split(' ');
 /** The street types that are unambiguous even in text written without capitals. */
 export const STRONG_SUFFIXES = ['street', 'st', 'avenue', 'ave', 'road', 'rd', 'lane', 'ln', 'drive', 'boulevard', 'blvd', 'way', 'court', 'ct', 'place', 'terrace', 'crescent', 'parkway', 'pkwy', 'highway', 'hwy', 'square', 'circle', 'close'];

@@ -702,6 +702,26 @@ function listedAfter(c: Ctx, i: number): number {
   return k;
 }
 
+/** A postcode and a blank right before a town, as most of Europe and Brazil write them ("10115 Berlin", "01310-100 São Paulo"). */
+const ZIP_BEFORE_TOWN = /(?:^|[^\w,.-])(\d{5}(?:-\d{3})?|\d{2}-\d{3}|\d{4})[ \t]$/;
+
+/**
+ * "I live in 10115 Berlin", "CEP 01310-100 São Paulo": digits right before a town are its
+ * postcode. Four digits that read as a year ("in 2019 Berlin…") are not, nor are the digits of a
+ * house number or a list ("Hauptstraße 5, 10115" is POSTCODE_TOWN's, in address.ts).
+ */
+function zipBeforePlace(c: Ctx, s: PiiSpan): void {
+  if (s.start < 5) return;
+  const d = c.text.charCodeAt(s.start - 2);
+  if (d < 48 || d > 57) return;
+  const m = ZIP_BEFORE_TOWN.exec(c.text.slice(Math.max(0, s.start - 12), s.start));
+  if (!m) return;
+  const value = m[1]!;
+  if (value.length === 4 && /^(?:19|20)\d\d$/.test(value)) return;
+  const start = s.start - 1 - value.length;
+  c.spans.push({ type: 'ZIP_CODE', start, end: start + value.length, score: 0.6 });
+}
+
 const AGE_AFTER_NAME = /^(?: ?\((\d{1,3})\)|, (\d{1,3}),)/;
 
 /** "my son Arjun (8)", "Chukwuemeka Obi, 29, living in Abuja": a number set off right after a name is the person's age. */
@@ -735,6 +755,7 @@ function zipAfterPlacePass(c: Ctx): void {
   for (let p = 0; p < count; p++) {
     const s = c.spans[p]!;
     if (s.type !== 'LOCATION') continue;
+    zipBeforePlace(c, s);
     // Cheap shape test first: a comma or a blank, blanks, then a digit.
     const n = c.text.length;
     let k = s.end;
