@@ -48,9 +48,12 @@ const STRONG_PERSON = contextTest(STRONG_PERSON_BEFORE, `is s are was name surna
 const LOCATION = contextTest(LOCATION_BEFORE, 'in from at near to visit visiting visited of outside across around');
 const ORG = contextTest(ORG_BEFORE, 'for at by is joined of the to support company startup firm brand with from called named chez bei en para na no per presso da w dla');
 const AT = contextTest(AT_AS, 'at');
-const WORK = contextTest(/\b(?:watch|watched|watching|rewatch|rewatched|binge|binged|bingeing|binging|stream|streamed|read|reading|reread|play|played|playing|listen to|listened to|listening to|the movie|the film|the book|the show|the series|the game|the album|the song)\s+$/, 'watch watched watching rewatch rewatched binge binged bingeing binging stream streamed read reading reread play played playing to movie film book show series game album song');
 const OWNED = contextTest(/\b(?:my|your|our|his|her|their)\s+$/, 'my your our his her their');
-const PET = contextTest(/\b(?:dog|dogs|cat|cats|puppy|kitten|pet|horse|pony|hamster|parrot|rabbit|bunny|goldfish|turtle|tortoise|guinea pig)\s+(?:called|named|is called|is named)\s*$/, 'called named');
+/** Before a pet's name ("a dog called Max") or a work's title ("I watched …", "the book …"): one test, asked of every chunk. */
+const PET_OR_WORK = contextTest(
+  /\b(?:(?:dog|dogs|cat|cats|puppy|kitten|pet|horse|pony|hamster|parrot|rabbit|bunny|goldfish|turtle|tortoise|guinea pig)\s+(?:called|named|is called|is named)|watch|watched|watching|rewatch|rewatched|binge|binged|bingeing|binging|stream|streamed|read|reading|reread|play|played|playing|listen to|listened to|listening to|the movie|the film|the book|the show|the series|the game|the album|the song)\s*$/,
+  'called named watch watched watching rewatch rewatched binge binged bingeing binging stream streamed read reading reread play played playing to movie film book show series game album song',
+);
 /** "arrived at Dordrecht", "stayed at Hasle": "at" after a verb of arriving or staying still names a place. */
 const ARRIVED_AT = contextTest(/\b(?:arrived|arrive|arrives|arriving|landed|land|lands|landing|stop|stops|stopped|stopping|stay|stays|stayed|staying|based|located|live|lives|living|born|died)\s+at\s*$/, 'at');
 const LANGUAGE = contextTest(LANGUAGE_BEFORE, 'speak speaks speaking spoke studying study studied learn learning learned learnt in to into plain native');
@@ -373,11 +376,10 @@ function classifyChunk(c: Ctx, a: number, b: number): void {
   while (a <= b && isCommon(tokens[a]!) && !(isFirstName(tokens[a]!) && a < b && (isSurname(tokens[a + 1]!) || !isCommon(tokens[a + 1]!)))) a++;
   while (b >= a && isCommon(tokens[b]!) && !has(tokens[b]!, LEX.ORG_SUFFIX) && !(b > a && isFirstName(tokens[a]!) && has(tokens[b]!, LEX.SURNAME_LISTED))) b--;
   if (a > b) return;
-  // "a dog called Max": a pet's name identifies no one (the chat conventions leave it unmarked).
-  if (precededBy(c.lower, tokens[a]!.start, PET)) return;
-  // "I watched Oppenheimer and Barbie", "reading Harry Potter": the title of a work, not a person
-  // (but "read Anna's message" is Anna's).
-  if (precededBy(c.lower, tokens[a]!.start, WORK) && !/^['’]s\b/.test(c.text.slice(tokens[b]!.end, tokens[b]!.end + 3))) return;
+  // "a dog called Max": a pet's name identifies no one (the chat conventions leave it unmarked);
+  // "I watched Oppenheimer and Barbie", "reading Harry Potter": the title of a work, not a
+  // person (but "read Anna's message" is Anna's).
+  if (precededBy(c.lower, tokens[a]!.start, PET_OR_WORK) && !/^['’]s\b/.test(c.text.slice(tokens[b]!.end, tokens[b]!.end + 3))) return;
   // "Producer James Sparks": a role word in front of a known given name is not part of the name.
   for (let k = a + 1; k <= b; k++) {
     const w = tokens[k]!;
