@@ -15,9 +15,9 @@ const samples = loadDevSet();
 const STRUCTURED = ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'IP_ADDRESS'];
 /** Measured 0.786 when this floor was set (0.760 before the chat-style rules); the goal is 0.85. */
 const OVERALL_FLOOR = 0.775;
-/** The chat-style set (bench/pii/chat-set.ts): measured 0.950 when this floor was set. */
+/** The chat-style set (bench/pii/chat-set.ts): measured 0.951 when this floor was set. */
 const CHAT_FLOOR = 0.93;
-/** The held-out chat-style set (bench/pii/chat-holdout.ts, never read for errors): measured 0.832 when this floor was set. */
+/** The held-out chat-style set (bench/pii/chat-holdout.ts, never read for errors): measured 0.840 when this floor was set. */
 const HOLDOUT_FLOOR = 0.81;
 
 function chatF2(samples: ReturnType<typeof resolveChatSet>): number {
