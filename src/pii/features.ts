@@ -256,8 +256,8 @@ export function textFeatures(text: string): TextFeatures {
   return { shape, scripts, digits, colons, maxOpaqueRun };
 }
 
-/** `\s` of JavaScript regexes. */
-function isSpaceCode(c: number): boolean {
+/** `\s` of JavaScript regexes, for one UTF-16 code unit. */
+export function isSpaceCode(c: number): boolean {
   if (c < 128) return c === 32 || (c >= 9 && c <= 13);
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

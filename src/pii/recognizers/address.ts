@@ -1,7 +1,7 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { COMMON_WORDS, STREET_ENDINGS, STREET_PREFIXES, STREET_SUFFIXES } from '../data/words.js';
 import { US_STATE_CODES } from '../data/places.js';
-import { SHAPE } from '../features.js';
+import { SHAPE, isSpaceCode } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
 import { lastRuns } from './context-words.js';
 import { LEX, STRONG_SUFFIXES, lexicon } from './lexicon.js';
@@ -161,12 +161,6 @@ export const BEFORE_NUMBER = {
 } as const;
 
 const isAsciiLower = (c: number) => c >= 97 && c <= 122;
-const SPACE = /\s/;
-/** `\s` of JavaScript regexes at `j`. */
-const isSpaceAt = (text: string, j: number) => {
-  const c = text.charCodeAt(j);
-  return c === 32 || (c >= 9 && c <= 13) || (c >= 128 && SPACE.test(text[j]!));
-};
 
 /**
  * One walk over the numbers of the text that tells which number-led patterns can match, from the
@@ -196,7 +190,7 @@ function cueWordBefore(lower: string, k: number): boolean {
   while (j >= 0) {
     const c = lower.charCodeAt(j);
     if (c === 32 || c === 58 || (c >= 9 && c <= 13)) j--;
-    else if (c >= 128 && SPACE.test(lower[j]!)) j--;
+    else if (c >= 128 && isSpaceCode(c)) j--;
     else break;
   }
   const end = j + 1;
@@ -209,9 +203,9 @@ function cueWordBefore(lower: string, k: number): boolean {
 /** STANDALONE_UNIT and PO_BOX: back over blanks, a "#", blanks and (for units) a dot, then the word before the number at `k`. */
 function unitOrBoxBefore(lower: string, k: number): number {
   let j = k - 1;
-  while (j >= 0 && isSpaceAt(lower, j)) j--;
+  while (j >= 0 && isSpaceCode(lower.charCodeAt(j))) j--;
   if (j >= 0 && lower.charCodeAt(j) === 35) j--;
-  while (j >= 0 && isSpaceAt(lower, j)) j--;
+  while (j >= 0 && isSpaceCode(lower.charCodeAt(j))) j--;
   const dot = j >= 0 && lower.charCodeAt(j) === 46;
   if (dot) j--;
   const end = j + 1;

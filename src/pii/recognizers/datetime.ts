@@ -449,8 +449,9 @@ function spelledAges(input: ScanInput, out: PiiSpan[]): void {
     const rest = text.slice(end, end + 24);
     const before = lower.slice(Math.max(0, at - 48), at);
     let score = 0;
-    if (YEARS_OLD_AFTER.test(rest)) {
-      const oldEnd = end + YEARS_OLD_AFTER.exec(rest)![0].length;
+    const yearsOld = YEARS_OLD_AFTER.exec(rest);
+    if (yearsOld) {
+      const oldEnd = end + yearsOld[0].length;
       if (!THING_AFTER_OLD.test(text.slice(oldEnd, oldEnd + 16))) score = 0.95;
     } else if (AGE_END_AFTER.test(rest)) {
       if (TURNED_BEFORE.test(before)) score = 0.85;

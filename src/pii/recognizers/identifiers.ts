@@ -4,7 +4,7 @@ import { ibanValid, luhnValid, ssnValid } from '../validators.js';
 import { SHAPE } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { hasWord, wordStarts } from './shared.js';
+import { hasWord, isAsciiWordChar, wordStarts } from './shared.js';
 
 /** 12 to 19 digits, either run together or in groups split by one kind of separator. */
 const CARD = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d]|-\d)/g;
@@ -86,7 +86,6 @@ const LICENSE =
   /\b(?:[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|[A-Z]\d{3,4}(?:-\d{3,5}){2,4}|[A-Z]\d{2,3}-\d{3,4}-\d{3,4}|\d{3,4}-\d{2,3}-\d{3,4}|\d{3} \d{3} \d{3}|[A-Z]{1,2}\d{4,14}|\d{5,14}|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z][A-Z0-9]{7,11})\b/gi;
 
 const LICENSE_AT = sticky(LICENSE);
-const isWordCode = (c: number) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 
 /**
  * A licence number follows its label within a few words (LICENSE_CONTEXT looks 56 characters
@@ -100,7 +99,7 @@ export function findDriverLicenses(input: ScanInput, out: PiiSpan[]): void {
   for (const label of wordStarts(input, LEX.LICENSE_LABEL)) {
     const end = Math.min(text.length, label + 80);
     for (let at = Math.max(label, next); at < end; at++) {
-      if (!isWordCode(text.charCodeAt(at)) || (at > 0 && isWordCode(text.charCodeAt(at - 1)))) continue;
+      if (!isAsciiWordChar(text.charCodeAt(at)) || (at > 0 && isAsciiWordChar(text.charCodeAt(at - 1)))) continue;
       const m = execAt(LICENSE_AT, text, at);
       if (!m) continue;
       next = at + m[0].length;

@@ -150,3 +150,15 @@ export function blankOrComma(text: string, from: number, to: number): boolean {
 export function singleBlank(text: string, from: number, to: number): boolean {
   return to - from === 1 && (text.charCodeAt(from) === 32 || text.charCodeAt(from) === 9);
 }
+
+/** The index of the first token that ends after `pos` (tokens are in text order), or tokens.length. */
+export function tokenAfter(tokens: readonly Token[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

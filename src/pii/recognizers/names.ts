@@ -6,7 +6,7 @@ import { LEX, lexicon } from './lexicon.js';
 import { contextTest, precededBy } from './context-words.js';
 import { tokensOf } from './shared.js';
 import type { Token } from './tokens.js';
-import { BULLET, QUOTE, after, anyFlag, blankOrComma, emit, has, isCommon, isFirstName, isSurname, joined, lineEndsAfter, lineStartsBefore, nameLike, singleBlank, type Ctx } from './name-scan.js';
+import { BULLET, QUOTE, after, anyFlag, blankOrComma, emit, has, isCommon, isFirstName, isSurname, joined, lineEndsAfter, lineStartsBefore, nameLike, singleBlank, tokenAfter, type Ctx } from './name-scan.js';
 import { jobTitlePass, titlePhrasePass } from './titles.js';
 
 /**
@@ -656,8 +656,9 @@ function orgListPass(c: Ctx): void {
   orgEnds.sort((x, y) => x - y);
   let done = -1;
   for (const end of orgEnds) {
-    const i = tokenEndingAt(tokens, end);
-    if (i <= done) continue;
+    // The token that ends there (none: the finding ends inside a token).
+    const i = tokenAfter(tokens, end - 1);
+    if (i <= done || tokens[i]?.end !== end) continue;
     let last = i;
     for (;;) {
       const k = listedAfter(c, last);
@@ -671,19 +672,6 @@ function orgListPass(c: Ctx): void {
   }
 }
 
-/** The index of the token that ends at `end` (tokens are in text order), or -1. */
-function tokenEndingAt(tokens: readonly Token[], end: number): number {
-  let lo = 0;
-  let hi = tokens.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const e = tokens[mid]!.end;
-    if (e === end) return mid;
-    if (e < end) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
 
 /** The token after ", ", " and ", " or " or ", and " following token `i`, if it may name an organisation; else -1. */
 function listedAfter(c: Ctx, i: number): number {

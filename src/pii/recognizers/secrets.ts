@@ -1,8 +1,9 @@
 import type { PiiSpan, ScanInput } from '../types.js';
 import { shannonEntropy } from '../validators.js';
+import { isSpaceCode } from '../features.js';
 import { execAll, execAt, sticky } from './exec-all.js';
 import { LEX } from './lexicon.js';
-import { execAtStarts, hasWord, tokensOf, wordStarts } from './shared.js';
+import { execAtStarts, hasWord, isAsciiWordChar, tokensOf, wordStarts } from './shared.js';
 
 /** Credentials recognisable by the prefix their issuer gives them. */
 const PREFIXED: readonly RegExp[] = [
@@ -49,9 +50,7 @@ const LABELLED_AT = sticky(LABELLED);
  * secrets only with their label and, but for the card's CVV, "is", "=" or ":" before the digits.
  */
 const SHORT_CODE_BEFORE = /\b(?:(?:pin|pin code|pincode|passcode|pass code|security code|verification code|one-time code|otp|2fa code)\s*(?:is|was|=|:)|cvv2?|cvc2?|csc)\s*["'`]?$/i;
-const SPACE = /\s/;
 const isDigitCode = (c: number) => c >= 48 && c <= 57;
-const isWordCode = (c: number) => isDigitCode(c) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 
 /**
  * The short codes of SHORT_CODE_BEFORE, found from the runs of three to eight digits (in the
@@ -70,11 +69,11 @@ function shortCodes(input: ScanInput, out: PiiSpan[]): void {
       const length = e - k;
       const at = k;
       k = e - 1;
-      if (length < 3 || length > 8 || (e < n && isWordCode(text.charCodeAt(e)))) continue;
+      if (length < 3 || length > 8 || (e < n && isAsciiWordChar(text.charCodeAt(e)))) continue;
       let j = at - 1;
       const q = j >= 0 ? text.charCodeAt(j) : 0;
       if (q === 34 || q === 39 || q === 96) j--;
-      while (j >= 0 && SPACE.test(text[j]!)) j--;
+      while (j >= 0 && isSpaceCode(text.charCodeAt(j))) j--;
       const last = j >= 0 ? lower.charCodeAt(j) : 0;
       // ":" "=" "is" "was" "cvv" "cvc" "csc" "cvv2".
       if ((last === 58 || last === 61 || last === 115 || last === 118 || last === 99 || last === 50) && SHORT_CODE_BEFORE.test(lower.slice(Math.max(0, at - 40), at))) {

@@ -41,7 +41,8 @@ function keyTokens(input: ScanInput, flags: number): number[] {
   return input.keyTokens!;
 }
 
-const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** A character of a regex's `\w`: an ASCII letter, digit or "_". */
+export const isAsciiWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 /** The character code at `i`, or -1 outside the text (reading outside makes V8 recompile). */
 const codeAt = (text: string, i: number) => (i >= 0 && i < text.length ? text.charCodeAt(i) : -1);
 

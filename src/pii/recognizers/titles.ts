@@ -1,7 +1,6 @@
 import { LEX } from './lexicon.js';
 import { execAll } from './exec-all.js';
-import type { Token } from './tokens.js';
-import { QUOTE, after, blankOrComma, emit, has, isCommon, lineEndsAfter, lineStartsBefore, nameLike, singleBlank, type Ctx } from './name-scan.js';
+import { QUOTE, after, blankOrComma, emit, has, isCommon, lineEndsAfter, lineStartsBefore, nameLike, singleBlank, tokenAfter, type Ctx } from './name-scan.js';
 
 /**
  * Job titles: occupation words with the words that make them someone's position ("I work as a
@@ -77,17 +76,6 @@ function roleInContext(c: Ctx, a: number, i: number, pre: string): boolean {
 /** "VP of Sales", "Head of Operations", "Chief Technology Officer": titles the occupation words do not cover. */
 const TITLE_PHRASE = /\b(?:(?:Senior |Executive |Deputy |Assistant |Associate )?(?:VP|SVP|EVP|Vice President|Head|Director|Dean|Chair|Chairman|Chairwoman|Secretary|Minister) of (?:the )?[A-Z][\w&-]*(?:(?: and| &)? [A-Z][\w&-]*){0,3}|Chief (?:[A-Z][a-z]+ ){1,3}Officer)\b/g;
 
-/** The index of the first token that ends after `pos` (tokens are in text order), or tokens.length. */
-function tokenAfter(tokens: readonly Token[], pos: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.end <= pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export function titlePhrasePass(c: Ctx): void {
   const { tokens } = c;

@@ -269,15 +269,16 @@ const FOLD: Record<string, string> = { đ: 'd', ð: 'd', ø: 'o', ł: 'l', ß: '
 const FOLDABLE = /[đðøłßæœıþ]/g;
 
 /** What `fold` makes of one character, for the characters up to U+20FF it maps into [a-z'’-]* (e.g. "é" → "e", a combining accent → ""). */
-const FOLDED_CHAR: readonly (string | undefined)[] = (() => {
+function buildFoldedChars(): readonly (string | undefined)[] {
   const table: (string | undefined)[] = [];
   for (let code = 0x80; code < 0x2100; code++) {
-    if (code >= 0xd800) break;
     const folded = fold(String.fromCharCode(code));
     table[code] = /^[a-z'’-]*$/.test(folded) ? folded : undefined;
   }
   return table;
-})();
+}
+/** Built on the first accented word (about 8,000 normalisations: not at start-up). */
+let foldedChars: readonly (string | undefined)[] | undefined;
 
 function fold(word: string): string {
   return word.normalize('NFD').replace(MARKS, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
@@ -301,7 +302,7 @@ function foldedSlot(lower: string, start: number, end: number, lookup: WordLooku
       folded += lower[k];
       continue;
     }
-    const f = c === 0x2019 ? '’' : FOLDED_CHAR[c];
+    const f = c === 0x2019 ? '’' : (foldedChars ??= buildFoldedChars())[c];
     if (f === undefined) break;
     if (c !== 0x2019) changed = true;
     folded += f;
