@@ -417,6 +417,7 @@ describe('P31 PII detectors', () => {
     // A capitalised Spanish weekday is a name.
     expect(found('Domingo Pérez called me', 'DATE_TIME')).toEqual([]);
     expect(found('Domingo Pérez called me', 'PERSON')).toEqual(['Domingo Pérez']);
+    expect(found('Środa Kowalska called me', 'DATE_TIME')).toEqual([]);
   });
 
   it('ZIP_CODE right before a town and after the postcode words of other languages; AGE in Polish', () => {

@@ -270,12 +270,9 @@ const CAPITALISED_WEEKDAYS: ReadonlySet<string> = new Set(GERMAN_WEEKDAYS);
  * weekday pattern's.
  */
 function foreignWeekdays(input: ScanInput, found: PiiSpan[]): void {
-  const { text } = input;
   for (const t of tokensOf(input)) {
     if (!(t.flags & LEX.WEEKDAY)) continue;
-    const c = text.charCodeAt(t.start);
-    const lowerCase = c >= 97 || (c >= 0xdf && c !== 0x15a);
-    if (lowerCase ? LOWER_CASE_WEEKDAYS.has(t.lower) : CAPITALISED_WEEKDAYS.has(t.lower)) found.push({ type: 'DATE_TIME', start: t.start, end: t.end, score: 0.8 });
+    if (t.cap ? CAPITALISED_WEEKDAYS.has(t.lower) : LOWER_CASE_WEEKDAYS.has(t.lower)) found.push({ type: 'DATE_TIME', start: t.start, end: t.end, score: 0.8 });
   }
 }
 
